@@ -1,0 +1,797 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using MailStorage.ConfigAnalyzer.Syntax;
+
+namespace MailStorage.ConfigAnalyzer.Settings;
+
+/// <summary>
+/// Reads dovecot.conf and its includes in one pass, line by line, the way doveconf 2.3.19 does: every line is
+/// checked against the schema as it is read, and the first error stops reading at doveconf's file and line.
+/// </summary>
+public sealed class ConfigReader
+{
+    // Past this many open includes the path itself would exceed PATH_MAX in doveconf.
+    private const int MaxPathLength = 4096;
+    private static readonly char[] CharsToEscape = { '=', '/', '\\', ' ', ',' };
+
+    private readonly ConfigReadOptions options;
+    private readonly SettingsSchema schema;
+    private readonly List<FilterBlock> blocks = new List<FilterBlock>();
+    private readonly List<string> files = new List<string>();
+    private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
+    private readonly Dictionary<string, string> seenInFilters = new Dictionary<string, string>(StringComparer.Ordinal);
+    private readonly Stack<Input> inputs = new Stack<Input>();
+
+    // One continuation buffer for the whole read: a backslash on a file's last line joins the next line read,
+    // even in the including file.
+    private readonly ConfigLineParser lineParser = new ConfigLineParser();
+    private Section current = null!;
+    private int sectionCounter;
+    private string? error;
+
+    private ConfigReader(ConfigReadOptions? options)
+    {
+        this.options = options ?? new ConfigReadOptions();
+        schema = this.options.Schema ?? SettingsSchema.Dovecot23;
+    }
+
+    /// <summary>Reads the configuration at <paramref name="path"/>. Problems are in the result's diagnostics, never thrown.</summary>
+    public static DovecotConfig Read(string path, ConfigReadOptions? options = null) => new ConfigReader(options).Run(path);
+
+    private DovecotConfig Run(string path)
+    {
+        var global = new FilterBlock(ConfigFilter.Global, new SettingsNode(schema.Root, string.Empty, string.Empty, default, null), null);
+        blocks.Add(global);
+        current = new Section(null, SectionRole.Root, string.Empty, ConfigFilter.Global, global, new List<PathStep>(), schema.Root, default);
+
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        {
+            string message = "open(" + path + ") failed: " + Errno.Describe(e);
+            diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticSeverity.Fatal, message, null, message));
+            return Result(path);
+        }
+
+        files.Add(path);
+        inputs.Push(new Input(path, bytes));
+        while (inputs.Count > 0)
+        {
+            var input = inputs.Peek();
+            if (!input.TryReadLine(out var physical))
+            {
+                inputs.Pop();
+                continue;
+            }
+
+            var line = lineParser.Parse(physical);
+            if (line.Kind == ConfigLineKind.Continue)
+            {
+                continue;
+            }
+
+            if (line.AmbiguousHash)
+            {
+                Warn("Configuration file " + input.Path + " line " + Num(input.LineNumber) + ": Ambiguous '#' character in line, treating it as comment. Add a space before it to remove this warning.",
+                    new SourceLocation(input.Path, input.LineNumber, line.KeyColumn));
+            }
+
+            Apply(input, line);
+            if (error != null)
+            {
+                var at = new SourceLocation(input.Path, input.LineNumber, line.KeyColumn == 0 ? 1 : line.KeyColumn);
+                diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticSeverity.Fatal, error, at,
+                    "Error in configuration file " + input.Path + " line " + Num(input.LineNumber) + ": " + error));
+                return Result(path);
+            }
+        }
+
+        if (current.Parent != null)
+        {
+            string message = "Missing '}' (section started at " + current.Opened + ")";
+            diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticSeverity.Fatal, message, current.Opened, "Error in configuration file " + path + ": " + message));
+            return Result(path);
+        }
+
+        var config = Result(path);
+        ConfigChecks.Run(config, diagnostics);
+        return config;
+    }
+
+    private DovecotConfig Result(string path) => new DovecotConfig(path, schema, blocks, files, diagnostics);
+
+    private void Warn(string text, SourceLocation? location) =>
+        diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, text, location, text));
+
+    private void Apply(Input input, ConfigLine line)
+    {
+        var location = new SourceLocation(input.Path, input.LineNumber, line.KeyColumn);
+        switch (line.Kind)
+        {
+            case ConfigLineKind.Skip:
+                return;
+            case ConfigLineKind.Error:
+                error = line.Value;
+                return;
+            case ConfigLineKind.KeyValue:
+            case ConfigLineKind.KeyFile:
+            case ConfigLineKind.KeyVariable:
+                if (ObsoleteSettings.TryHandle(this, input, line, location))
+                {
+                    return;
+                }
+
+                AssignSetting(input, line, location);
+                return;
+            case ConfigLineKind.SectionBegin:
+                if (ObsoleteSettings.TryHandle(this, input, line, location))
+                {
+                    return;
+                }
+
+                BeginSection(line, location);
+                return;
+            case ConfigLineKind.SectionEnd:
+                if (current.Parent == null)
+                {
+                    error = "Unexpected '}'";
+                }
+                else
+                {
+                    current = current.Parent;
+                }
+
+                return;
+            case ConfigLineKind.Include:
+            case ConfigLineKind.IncludeTry:
+                Include(input, line.Value, line.Kind == ConfigLineKind.IncludeTry);
+                return;
+        }
+    }
+
+    internal void AssignSetting(Input input, ConfigLine line, SourceLocation location) =>
+        AssignSetting(input, line.Key, line.Value, line.Kind, location);
+
+    internal void AssignSetting(Input input, string key, string rawValue, ConfigLineKind kind, SourceLocation location)
+    {
+        string fullKey = current.KeyPrefix + key;
+        NoteFilterUse(input, fullKey, key);
+        string value;
+        switch (kind)
+        {
+            case ConfigLineKind.KeyFile:
+                value = options.ExpandValues ? ReadKeyFile(input, key, rawValue) : "<" + rawValue;
+                if (error != null)
+                {
+                    return;
+                }
+
+                break;
+            case ConfigLineKind.KeyVariable:
+                value = ExpandVariables(key, rawValue);
+                if (error != null)
+                {
+                    return;
+                }
+
+                break;
+            default:
+                value = rawValue;
+                break;
+        }
+
+        SetValue(key, value, rawValue, kind, location);
+    }
+
+    // doveconf warns when a global setting follows a filter that already set it: the filter keeps its value.
+    private void NoteFilterUse(Input input, string fullKey, string key)
+    {
+        seenInFilters.TryGetValue(fullKey, out var firstPos);
+        if (current.Parent == null)
+        {
+            if (firstPos != null)
+            {
+                Warn(input.Path + " line " + Num(input.LineNumber) + ": Global setting " + key + " won't change the setting inside an earlier filter at " + firstPos +
+                     " (if this is intentional, avoid this warning by moving the global setting before " + firstPos + ")",
+                     new SourceLocation(input.Path, input.LineNumber, 1));
+            }
+
+            return;
+        }
+
+        if (firstPos == null)
+        {
+            seenInFilters[fullKey] = input.Path + " line " + Num(input.LineNumber);
+        }
+    }
+
+    private void SetValue(string key, string value, string rawValue, ConfigLineKind kind, SourceLocation location)
+    {
+        var definition = current.Definition;
+        if (current.Role == SectionRole.DeadEnd)
+        {
+            error = "Unknown setting: " + FullPath(key);
+            return;
+        }
+
+        var node = ResolveNode(current);
+        if (definition.Kind == SectionKind.StrList)
+        {
+            node.Set(new SettingValue(key, value, rawValue, location, kind, null));
+            return;
+        }
+
+        var setting = definition.FindSetting(key);
+        if (setting == null)
+        {
+            error = "Unknown setting: " + FullPath(key);
+            return;
+        }
+
+        string normalized = value;
+        // Unexpanded <file and $variable values are kept as written; Dovecot checks them at run time.
+        bool literal = kind == ConfigLineKind.KeyFile && !options.ExpandValues;
+        if (!literal && !SettingValueParser.TryNormalize(setting, value, out normalized, out var message))
+        {
+            error = message;
+            return;
+        }
+
+        if (setting.IsAuth && (current.Filter.Local != null || current.Filter.LocalName != null || current.Filter.Remote != null))
+        {
+            error = "Auth settings not supported inside local/remote blocks: " + key;
+            return;
+        }
+
+        node.Set(new SettingValue(setting.Name, normalized, rawValue, location, kind, setting));
+    }
+
+    private void BeginSection(ConfigLine line, SourceLocation location)
+    {
+        string key = line.Key, name = line.Value;
+        if (TryBeginFilter(key, name, location))
+        {
+            return;
+        }
+
+        var parentDefinition = current.Definition;
+        string sectionKey = name.Length == 0 ? (sectionCounter++).ToString(CultureInfo.InvariantCulture) : EscapeSectionName(name);
+        if (current.Role == SectionRole.DeadEnd || !parentDefinition.Sections.TryGetValue(key, out var definition))
+        {
+            if (current.Role != SectionRole.DeadEnd && parentDefinition.Kind == SectionKind.StrList)
+            {
+                error = "Section not allowed here";
+                return;
+            }
+
+            var setting = current.Role == SectionRole.DeadEnd ? null : parentDefinition.FindSetting(key);
+            if (setting == null)
+            {
+                error = "Unknown setting: " + FullPath(key, key);
+                return;
+            }
+
+            // doveconf takes "setting [name] {" as an assignment of the name (or a counter) to that setting,
+            // and then knows nothing inside it.
+            SetValue(key, sectionKey, sectionKey, ConfigLineKind.KeyValue, location);
+            if (error != null)
+            {
+                return;
+            }
+
+            var deadDefinition = new SectionDefinition(key, SectionKind.Setting, null);
+            current = new Section(current, SectionRole.DeadEnd, key, current.Filter, current.Block, current.Path, deadDefinition, location) { KeyPrefixOverride = current.KeyPrefix + key + "/" + sectionKey + "/" };
+            return;
+        }
+
+        if (definition.Kind == SectionKind.StrList)
+        {
+            // Every block of a strlist such as plugin { } adds to the one list.
+            sectionKey = string.Empty;
+        }
+        else if (definition.Kind == SectionKind.List && name.Length > 0 && ResolveNode(current).FindChild(key, sectionKey) != null)
+        {
+            error = current.KeyPrefix + key + "/" + sectionKey + " already exists";
+            return;
+        }
+
+        var path = new List<PathStep>(current.Path) { new PathStep(definition, name, sectionKey, location) };
+        var section = new Section(current, SectionRole.Section, key, current.Filter, current.Block, path, definition, location);
+        var node = ResolveNode(section);
+        var nameSetting = definition.NameSetting == null ? null : definition.FindSetting(definition.NameSetting);
+        if (nameSetting != null && definition.Kind != SectionKind.StrList)
+        {
+            node.Set(new SettingValue(nameSetting.Name, name, name, location, ConfigLineKind.KeyValue, nameSetting));
+        }
+
+        current = section;
+    }
+
+    private bool TryBeginFilter(string key, string value, SourceLocation location)
+    {
+        var parent = current.Filter;
+        string? protocol = parent.Protocol, localName = parent.LocalName;
+        IPNetwork? local = parent.Local, remote = parent.Remote;
+        switch (key)
+        {
+            case "protocol":
+                if (parent.Protocol != null)
+                {
+                    error = "Nested protocol { protocol { .. } } block not allowed";
+                    return true;
+                }
+
+                protocol = value;
+                break;
+            case "local":
+                if (parent.Remote != null)
+                {
+                    error = "remote { local { .. } } not allowed (use local { remote { .. } } instead)";
+                }
+                else if (parent.Protocol != null)
+                {
+                    error = "protocol { local { .. } } not allowed (use local { protocol { .. } } instead)";
+                }
+                else if (parent.LocalName != null)
+                {
+                    error = "local_name { local { .. } } not allowed (use local { local_name { .. } } instead)";
+                }
+                else if (!IPNetwork.TryParse(value, out local, out var netError))
+                {
+                    error = netError;
+                }
+                else if (parent.Local != null && (parent.Local.Bits > local!.Bits || !parent.Local.Contains(local.Address)))
+                {
+                    error = "local net1 { local net2 { .. } } requires net2 to be inside net1";
+                }
+
+                if (error != null)
+                {
+                    return true;
+                }
+
+                break;
+            case "local_name":
+                if (parent.Remote != null)
+                {
+                    error = "remote { local_name { .. } } not allowed (use local_name { remote { .. } } instead)";
+                    return true;
+                }
+
+                if (parent.Protocol != null)
+                {
+                    error = "protocol { local_name { .. } } not allowed (use local_name { protocol { .. } } instead)";
+                    return true;
+                }
+
+                localName = value;
+                break;
+            case "remote":
+                if (parent.Protocol != null)
+                {
+                    error = "protocol { remote { .. } } not allowed (use remote { protocol { .. } } instead)";
+                }
+                else if (!IPNetwork.TryParse(value, out remote, out var netError))
+                {
+                    error = netError;
+                }
+                else if (parent.Remote != null && (parent.Remote.Bits > remote!.Bits || !parent.Remote.Contains(remote.Address)))
+                {
+                    error = "remote net1 { remote net2 { .. } } requires net2 to be inside net1";
+                }
+
+                if (error != null)
+                {
+                    return true;
+                }
+
+                break;
+            default:
+                return false;
+        }
+
+        var filter = new ConfigFilter(protocol, local, localName, remote);
+        FilterBlock? block = blocks.Find(b => b.Filter.Equals(filter));
+        if (block == null)
+        {
+            block = new FilterBlock(filter, new SettingsNode(schema.Root, string.Empty, string.Empty, location, null), location);
+            blocks.Add(block);
+        }
+
+        current = new Section(current, SectionRole.Filter, key, filter, block, current.Path, current.Definition, location);
+        return true;
+    }
+
+    private void Include(Input input, string pattern, bool ignoreErrors)
+    {
+        string resolved = RelativeTo(input.Path, pattern);
+        // glob(3) cannot stat a path over PATH_MAX, so such a pattern matches nothing.
+        var matches = resolved.Length >= MaxPathLength ? (IReadOnlyList<string>)Array.Empty<string>() : IncludeGlob.Expand(resolved);
+        if (matches.Count == 0)
+        {
+            if (!ignoreErrors)
+            {
+                error = "No matches";
+            }
+
+            return;
+        }
+
+        // doveconf stacks the matches last to first, so the first match is read first.
+        for (int i = matches.Count - 1; i >= 0; i--)
+        {
+            string file = matches[i];
+            foreach (var open in inputs)
+            {
+                if (open.Path == file)
+                {
+                    error = "Recursive include file: " + file;
+                    return;
+                }
+            }
+
+            byte[] bytes;
+            try
+            {
+                // doveconf opens a directory fine and reads nothing from it.
+                bytes = Directory.Exists(file) ? Array.Empty<byte>() : File.ReadAllBytes(file);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                if (ignoreErrors)
+                {
+                    continue;
+                }
+
+                error = "Couldn't open include file " + file + ": " + Errno.Describe(e);
+                return;
+            }
+
+            files.Add(file);
+            inputs.Push(new Input(file, bytes));
+        }
+    }
+
+    private string ReadKeyFile(Input input, string key, string value)
+    {
+        string path = RelativeTo(input.Path, value);
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        {
+            error = current.KeyPrefix + key + ": Can't open file " + path + ": " + Errno.Describe(e);
+            return string.Empty;
+        }
+    }
+
+    // Token-wise expansion as doveconf does it: tokens are split at spaces and re-joined with one space; a token
+    // that starts with '$' is a variable. Without ExpandValues only a reference to the setting itself expands.
+    private string ExpandVariables(string key, string value)
+    {
+        var sb = new StringBuilder();
+        int pos = 0;
+        while (true)
+        {
+            int end = value.IndexOf(' ', pos);
+            string token = end < 0 ? value.Substring(pos) : value.Substring(pos, end - pos);
+            string varName = token.StartsWith("$", StringComparison.Ordinal) ? token.Substring(1) : token;
+            bool selfReference = varName == key;
+            if (!token.StartsWith("$", StringComparison.Ordinal) || (pos > 0 && !ConfigLineParser.IsWhite(value[pos - 1])))
+            {
+                sb.Append(token);
+            }
+            else if (!options.ExpandValues && !selfReference)
+            {
+                sb.Append(token);
+            }
+            else if (token.StartsWith("$ENV:", StringComparison.Ordinal))
+            {
+                string envName = token.Substring(5);
+                string? envValue = options.Environment != null
+                    ? (options.Environment.TryGetValue(envName, out var v) ? v : null)
+                    : System.Environment.GetEnvironmentVariable(envName);
+                sb.Append(envValue ?? string.Empty);
+            }
+            else
+            {
+                string? resolved = LookupVariable(varName, selfReference, out bool isList);
+                if (isList)
+                {
+                    error = "Invalid variable: $" + varName;
+                    return string.Empty;
+                }
+
+                if (resolved == null)
+                {
+                    error = "Unknown variable: $" + varName;
+                    return string.Empty;
+                }
+
+                sb.Append(resolved);
+            }
+
+            if (end < 0)
+            {
+                break;
+            }
+
+            sb.Append(' ');
+            pos = end;
+            while (pos < value.Length && ConfigLineParser.IsWhite(value[pos]))
+            {
+                pos++;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    // A variable names a root setting: the value assigned in the current filter, or for a self reference the
+    // value the enclosing scopes give it, else its default.
+    private string? LookupVariable(string name, bool fromParent, out bool isList)
+    {
+        isList = schema.Root.Sections.ContainsKey(name);
+        if (isList)
+        {
+            return null;
+        }
+
+        var definition = schema.Root.FindSetting(name);
+        if (definition == null)
+        {
+            return null;
+        }
+
+        for (var section = current; section != null; section = section.Parent)
+        {
+            var assigned = section.Block.Root.Get(definition.Name);
+            if (assigned != null)
+            {
+                return assigned.Value;
+            }
+
+            if (!fromParent)
+            {
+                break;
+            }
+        }
+
+        return definition.Type == SettingType.Enum && definition.Values.Count > 0 ? definition.Values[0] : definition.Default;
+    }
+
+    private static SettingsNode ResolveNode(Section section)
+    {
+        var node = section.Block.Root;
+        foreach (var step in section.Path)
+        {
+            var parent = node;
+            node = parent.FindChild(step.Definition.Type, step.Key) ?? CreateSection(parent, step);
+        }
+
+        return node;
+    }
+
+    private static SettingsNode CreateSection(SettingsNode parent, PathStep step)
+    {
+        var node = parent.GetOrAddChild(step.Definition, step.Name, step.Key, step.Location);
+        var nameDef = step.Definition.NameSetting == null ? null : step.Definition.FindSetting(step.Definition.NameSetting);
+        if (nameDef != null && step.Definition.Kind != SectionKind.StrList)
+        {
+            node.Set(new SettingValue(nameDef.Name, step.Name, step.Name, step.Location, ConfigLineKind.KeyValue, nameDef));
+        }
+
+        return node;
+    }
+
+    // doveconf names a setting by the non-filter sections around it: "namespace { mailbox { foo".
+    private string FullPath(string key, string? openedType = null)
+    {
+        var parts = new List<string>();
+        for (var s = current; s != null && s.Parent != null; s = s.Parent)
+        {
+            if (s.Role != SectionRole.Filter)
+            {
+                parts.Insert(0, s.Type + " { ");
+            }
+        }
+
+        if (openedType != null)
+        {
+            parts.Add(openedType + " { ");
+        }
+
+        return string.Concat(parts) + key;
+    }
+
+    /// <summary>Escapes a section name the way Dovecot keys it (settings_section_escape).</summary>
+    public static string EscapeSectionName(string name)
+    {
+        if (name.IndexOfAny(CharsToEscape) < 0)
+        {
+            return name;
+        }
+
+        var sb = new StringBuilder(name.Length + 8);
+        foreach (char c in name)
+        {
+            switch (c)
+            {
+                case '=': sb.Append("\\e"); break;
+                case '/': sb.Append("\\s"); break;
+                case '\\': sb.Append("\\\\"); break;
+                case ' ': sb.Append("\\_"); break;
+                case ',': sb.Append("\\+"); break;
+                default: sb.Append(c); break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string RelativeTo(string includer, string path)
+    {
+        if (path.StartsWith("/", StringComparison.Ordinal))
+        {
+            return path;
+        }
+
+        int slash = includer.LastIndexOf('/');
+        return slash < 0 ? path : includer.Substring(0, slash + 1) + path;
+    }
+
+    private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    internal string? Error
+    {
+        get => error;
+        set => error = value;
+    }
+
+    internal Section Current => current;
+
+    internal bool SeenObsolete { get; set; }
+
+    internal void BeginSectionFromObsolete(ConfigLine line, SourceLocation location) => BeginSection(line, location);
+
+    internal void Warning(string text, SourceLocation location) => Warn(text, location);
+
+    internal void LogError(string text, SourceLocation location) =>
+        diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticSeverity.Error, text, location, text));
+
+    internal enum SectionRole
+    {
+        Root,
+        Filter,
+        Section,
+        DeadEnd,
+    }
+
+    internal sealed class PathStep
+    {
+        public PathStep(SectionDefinition definition, string name, string key, SourceLocation location)
+        {
+            Definition = definition;
+            Name = name;
+            Key = key;
+            Location = location;
+        }
+
+        public SectionDefinition Definition { get; }
+
+        public string Name { get; }
+
+        public string Key { get; }
+
+        public SourceLocation Location { get; }
+    }
+
+    internal sealed class Section
+    {
+        public Section(Section? parent, SectionRole role, string type, ConfigFilter filter, FilterBlock block, List<PathStep> path, SectionDefinition definition, SourceLocation opened)
+        {
+            Parent = parent;
+            Role = role;
+            Type = type;
+            Filter = filter;
+            Block = block;
+            Path = path;
+            Definition = definition;
+            Opened = opened;
+        }
+
+        public Section? Parent { get; }
+
+        public SectionRole Role { get; }
+
+        public string Type { get; }
+
+        public ConfigFilter Filter { get; }
+
+        public FilterBlock Block { get; }
+
+        public List<PathStep> Path { get; }
+
+        public SectionDefinition Definition { get; }
+
+        public SourceLocation Opened { get; }
+
+        public string? KeyPrefixOverride { get; set; }
+
+        public string KeyPrefix
+        {
+            get
+            {
+                if (KeyPrefixOverride != null)
+                {
+                    return KeyPrefixOverride;
+                }
+
+                var sb = new StringBuilder();
+                foreach (var step in Path)
+                {
+                    sb.Append(step.Definition.Type).Append('/').Append(step.Key).Append('/');
+                }
+
+                return sb.ToString();
+            }
+        }
+    }
+
+    internal sealed class Input
+    {
+        private readonly byte[] bytes;
+        private int offset;
+
+        public Input(string path, byte[] bytes)
+        {
+            Path = path;
+            this.bytes = bytes;
+        }
+
+        public string Path { get; }
+
+        public int LineNumber { get; private set; }
+
+        // Lines end at '\n' (a '\r' before it is dropped); a C string ends at the first NUL, so does the line.
+        public bool TryReadLine(out string line)
+        {
+            line = string.Empty;
+            if (offset >= bytes.Length)
+            {
+                return false;
+            }
+
+            int end = Array.IndexOf(bytes, (byte)'\n', offset);
+            int next = end < 0 ? bytes.Length : end + 1;
+            if (end < 0)
+            {
+                end = bytes.Length;
+            }
+
+            int stop = end;
+            if (stop > offset && bytes[stop - 1] == '\r')
+            {
+                stop--;
+            }
+
+            int nul = Array.IndexOf(bytes, (byte)0, offset, stop - offset);
+            if (nul >= 0)
+            {
+                stop = nul;
+            }
+
+            line = Encoding.UTF8.GetString(bytes, offset, stop - offset);
+            offset = next;
+            LineNumber++;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+
+namespace MailStorage.ConfigAnalyzer.Tests.Oracle;
+
+/// <summary>Runs the real doveconf, the oracle these tests compare against.</summary>
+internal static class Doveconf
+{
+    public const string Binary = "/usr/bin/doveconf";
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Run(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    {
+        if (!File.Exists(Binary))
+        {
+            throw new InvalidOperationException(
+                "doveconf is not installed; these tests compare against the real Dovecot. Run ./test.sh (it installs dovecot-core) or apt-get install dovecot-core.");
+        }
+
+        var psi = new ProcessStartInfo(Binary)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        if (environment != null)
+        {
+            foreach (var kv in environment)
+            {
+                psi.Environment[kv.Key] = kv.Value;
+            }
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000))
+        {
+            p.Kill(true);
+            throw new TimeoutException("doveconf " + string.Join(" ", args) + " did not finish in 60 s");
+        }
+
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>doveconf -n output without its comment header.</summary>
+    public static string StripHeader(string output) =>
+        string.Join("\n", output.Split('\n').Where(l => !l.StartsWith("# ", StringComparison.Ordinal))).Trim('\n');
+
+    /// <summary>
+    /// The settings of a doveconf -n text as "section path | key = value" lines, sorted: the same sections,
+    /// keys and values, in any order within a block.
+    /// </summary>
+    public static List<string> Structure(string text)
+    {
+        var stack = new List<string>();
+        var lines = new List<string>();
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith("# ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (line == "}")
+            {
+                stack.RemoveAt(stack.Count - 1);
+                continue;
+            }
+
+            if (line.EndsWith(" {", StringComparison.Ordinal) && !line.Contains(" = ", StringComparison.Ordinal))
+            {
+                stack.Add(line.Substring(0, line.Length - 2));
+                lines.Add(string.Join(" > ", stack) + " {");
+                continue;
+            }
+
+            lines.Add(string.Join(" > ", stack) + " | " + line);
+        }
+
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+
+    /// <summary>Environment variables a corpus config asks for in a first-line comment "# env: NAME=value ...".</summary>
+    public static Dictionary<string, string> EnvironmentFor(string configPath)
+    {
+        var env = new Dictionary<string, string>();
+        var first = File.ReadLines(configPath).FirstOrDefault() ?? string.Empty;
+        const string marker = "# env:";
+        if (first.StartsWith(marker, StringComparison.Ordinal))
+        {
+            foreach (var pair in first.Substring(marker.Length).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                int eq = pair.IndexOf('=', StringComparison.Ordinal);
+                if (eq > 0)
+                {
+                    env[pair.Substring(0, eq)] = pair.Substring(eq + 1);
+                }
+            }
+        }
+
+        return env;
+    }
+}

@@ -579,6 +579,40 @@ public sealed class ConfigReader
         return node;
     }
 
+    /// <summary>
+    /// Assigns a setting of a service Dovecot defines by default (or one the configuration opened), in the global
+    /// block, as old-set-parser.c does when it moves a 1.x setting into <c>service NAME { }</c>. False when the
+    /// service does not exist.
+    /// </summary>
+    internal bool AssignServiceSetting(string service, string key, string value, SourceLocation location)
+    {
+        var serviceDefinition = schema.Root.Sections["service"];
+        var global = blocks[0].Root;
+        string serviceKey = EscapeSectionName(service);
+        if (global.FindChild("service", serviceKey) == null && !serviceDefinition.BuiltInInstances.Contains(service))
+        {
+            return false;
+        }
+
+        var step = new PathStep(serviceDefinition, service, serviceKey, location);
+        var node = global.FindChild("service", serviceKey) ?? CreateSection(global, step);
+        var setting = serviceDefinition.FindSetting(key);
+        if (setting == null)
+        {
+            error = "Unknown setting: service { " + key;
+            return true;
+        }
+
+        if (!SettingValueParser.TryNormalize(setting, value, out var normalized, out var message))
+        {
+            error = message;
+            return true;
+        }
+
+        node.Set(new SettingValue(setting.Name, normalized, value, location, ConfigLineKind.KeyValue, setting));
+        return true;
+    }
+
     private static SettingsNode CreateSection(SettingsNode parent, PathStep step)
     {
         var node = parent.GetOrAddChild(step.Definition, step.Name, step.Key, step.Location);

@@ -106,6 +106,11 @@ internal static class ObsoleteSettings
                 return true;
         }
 
+        if (TryMoveIntoService(reader, input, key, value, location))
+        {
+            return true;
+        }
+
         if (key.StartsWith("mail_cache_compress_", StringComparison.Ordinal))
         {
             Rename(reader, input, key, "mail_cache_purge_" + key.Substring(20), value, location);
@@ -115,6 +120,92 @@ internal static class ObsoleteSettings
         if (Array.IndexOf(Removed, key) >= 0)
         {
             Obsolete(reader, input, key + " has been removed");
+            return true;
+        }
+
+        return false;
+    }
+
+    // 1.x process settings that became settings of the login, mail and auth services. They apply to the
+    // services of the protocols the enclosing filter matches; a service that does not exist is passed over.
+    private static bool TryMoveIntoService(ConfigReader reader, ConfigReader.Input input, string key, string value, SourceLocation location)
+    {
+        string? loginKey = key switch
+        {
+            "login_chroot" => "chroot",
+            "login_user" => "user",
+            "login_executable" => "executable",
+            "login_process_size" => "vsz_limit",
+            "login_process_per_connection" => "service_count",
+            "login_processes_count" => "process_min_avail",
+            "login_max_processes_count" => "process_limit",
+            "login_max_connections" => "client_limit",
+            _ => null,
+        };
+        string? mailKey = key switch
+        {
+            "max_mail_processes" => "process_limit",
+            "mail_executable" => "executable",
+            "mail_process_size" => "vsz_limit",
+            "mail_drop_priv_before_exec" => "drop_priv_before_exec",
+            _ => null,
+        };
+        string? authKey = key switch
+        {
+            "auth_executable" => "executable",
+            "auth_process_size" => "vsz_limit",
+            "auth_user" => "user",
+            "auth_chroot" => "chroot",
+            _ => null,
+        };
+        string newValue = key switch
+        {
+            "login_chroot" => value == "no" ? string.Empty : "login",
+            "login_process_per_connection" => value == "no" ? "0" : "1",
+            "login_process_size" or "mail_process_size" or "auth_process_size" => value + " M",
+            _ => value,
+        };
+
+        var filter = reader.Current.Filter;
+        if (loginKey != null || mailKey != null)
+        {
+            string newKey = (loginKey ?? mailKey)!;
+            string suffix = loginKey != null ? "-login" : string.Empty;
+            Obsolete(reader, input, key + " has been replaced by service { " + newKey + " }");
+            foreach (var protocol in new[] { "imap", "pop3", "sieve" })
+            {
+                if (filter.Matches(new ConfigFilter(protocol, null, null, null)))
+                {
+                    string service = (protocol == "sieve" ? "managesieve" : protocol) + suffix;
+                    bool applied = reader.AssignServiceSetting(service, newKey, newValue, location);
+                    if (protocol == "sieve" || !applied)
+                    {
+                        // doveconf ignores the managesieve services when Pigeonhole is not installed.
+                        reader.Error = protocol == "sieve" ? null : reader.Error;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        if (authKey != null)
+        {
+            Obsolete(reader, input, key + " has been replaced by service auth { " + authKey + " }");
+            reader.AssignServiceSetting("auth", authKey, newValue, location);
+            return true;
+        }
+
+        if (key == "auth_cache_size" && ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong size) && size > 0 && size < 1024)
+        {
+            Obsolete(reader, input, "auth_cache_size value no longer defaults to megabytes. Use " + value + "M");
+            reader.AssignSetting(input, key, value + "M", ConfigLineKind.KeyValue, location);
+            return true;
+        }
+
+        if (key == "auth_count")
+        {
+            Obsolete(reader, input, value == "count" ? "auth_count has been removed" : "auth_count has been removed, and its value must be 1");
             return true;
         }
 

@@ -27,6 +27,9 @@ public sealed class SectionDefinition
     /// <summary>Section types valid inside, by type.</summary>
     public IDictionary<string, SectionDefinition> Sections { get; } = new Dictionary<string, SectionDefinition>(System.StringComparer.Ordinal);
 
+    /// <summary>Instances Dovecot defines by default, e.g. the <c>imap</c> and <c>auth</c> services.</summary>
+    public ISet<string> BuiltInInstances { get; } = new HashSet<string>(System.StringComparer.Ordinal);
+
     /// <summary>Finds a setting by name, following aliases.</summary>
     public SettingDefinition? FindSetting(string name)
     {

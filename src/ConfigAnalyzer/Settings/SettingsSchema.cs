@@ -76,6 +76,14 @@ public sealed class SettingsSchema
                 };
                 var section = new SectionDefinition(type, kind, Scalar(body, "name"));
                 ReadBody(body, section);
+                if (Child(body, "instances") is YamlMappingNode instances)
+                {
+                    foreach (var instance in instances.Children)
+                    {
+                        section.BuiltInInstances.Add(((YamlScalarNode)instance.Key).Value ?? string.Empty);
+                    }
+                }
+
                 into.Sections[type] = section;
             }
         }

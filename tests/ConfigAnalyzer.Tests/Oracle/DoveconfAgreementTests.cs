@@ -30,6 +30,8 @@ public sealed class DoveconfAgreementTests
         string ours = DoveconfWriter.Render(config);
 
         Assert.Equal(Doveconf.Structure(expected.Stdout), Doveconf.Structure(ours));
+        // Same order and layout too, line for line.
+        Assert.Equal(Doveconf.StripHeader(expected.Stdout), ours.TrimEnd('\n'));
         Assert.Equal(Warnings(expected.Stderr), config.Diagnostics.Where(d => d.Severity <= ConfigDiagnosticSeverity.Error).Select(d => d.DoveconfText).ToList());
     }
 
@@ -43,6 +45,7 @@ public sealed class DoveconfAgreementTests
         Assert.Null(config.FatalError);
         Assert.True(config.Files.Count > 10, "Debian's tree includes over 10 files; read " + config.Files.Count);
         Assert.Equal(Doveconf.Structure(expected.Stdout), Doveconf.Structure(DoveconfWriter.Render(config)));
+        Assert.Equal(Doveconf.StripHeader(expected.Stdout), DoveconfWriter.Render(config).TrimEnd('\n'));
     }
 
     [Theory]

@@ -1,0 +1,68 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using MailStorage.ConfigAnalyzer.Settings;
+using MailStorage.ConfigAnalyzer.Tests.Oracle;
+using Xunit;
+
+namespace MailStorage.ConfigAnalyzer.Tests.Settings;
+
+/// <summary>Whatever bytes a config holds, reading it ends with settings or a located error, never an exception or a hang.</summary>
+public sealed class RobustnessTests : IDisposable
+{
+    private static readonly byte[] Hostile = "{}\"'\\#=$<\n \0!"u8.ToArray().Append((byte)0xff).ToArray();
+
+    private readonly string dir = Path.Combine(Path.GetTempPath(), "msrobust-" + Guid.NewGuid().ToString("N"));
+
+    public RobustnessTests() => Directory.CreateDirectory(dir);
+
+    public void Dispose() => Directory.Delete(dir, true);
+
+    [Fact]
+    public void MutatedCorpusConfigsNeverThrow()
+    {
+        var random = new Random(20261130);
+        var sources = Directory.GetFiles(Path.Combine(Corpus.Root, "valid"), "dovecot.conf", SearchOption.AllDirectories)
+            .Select(File.ReadAllBytes).Where(b => b.Length > 0 && b.Length < 100_000).ToArray();
+        string path = Path.Combine(dir, "dovecot.conf");
+        for (int i = 0; i < 3000; i++)
+        {
+            var bytes = (byte[])sources[random.Next(sources.Length)].Clone();
+            for (int m = random.Next(1, 8); m > 0; m--)
+            {
+                bytes[random.Next(bytes.Length)] = Hostile[random.Next(Hostile.Length)];
+            }
+
+            File.WriteAllBytes(path, bytes);
+            var config = ConfigReader.Read(path);
+            if (config.FatalError != null)
+            {
+                Assert.NotNull(config.FatalError.Location?.File ?? config.FatalError.DoveconfText);
+                Assert.StartsWith("Error in configuration file " + path, config.FatalError.DoveconfText, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void DeepSectionsAndLongLinesStayFast()
+    {
+        string path = Path.Combine(dir, "deep.conf");
+        var text = string.Concat(Enumerable.Repeat("local 10.0.0.0/8 {\n", 5000)) + "mmap_disable = yes\n" +
+                   string.Concat(Enumerable.Repeat("}\n", 5000)) + "hostname = " + new string('a', 4_000_000) + "\n";
+        File.WriteAllText(path, text);
+        var watch = Stopwatch.StartNew();
+        var config = ConfigReader.Read(path);
+        Assert.Null(config.FatalError);
+        Assert.Equal(2, config.Blocks.Count);
+        Assert.Equal("yes", config.GetValue("mmap_disable", ConfigFilter.Parse(new[] { "local=10.1.2.3" })));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "took " + watch.Elapsed);
+    }
+
+    [Fact]
+    public void MissingFileIsAnOpenError()
+    {
+        var config = ConfigReader.Read(Path.Combine(dir, "nope.conf"));
+        Assert.Equal("open(" + Path.Combine(dir, "nope.conf") + ") failed: No such file or directory", config.FatalError!.DoveconfText);
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using MailStorage.ConfigAnalyzer.Settings;
+using MailStorage.ConfigAnalyzer.Tests.Oracle;
+using Xunit;
+
+namespace MailStorage.ConfigAnalyzer.Tests.Settings;
+
+/// <summary>The shipped schema must describe the doveconf installed here: every setting, with its default.</summary>
+public sealed class SettingsSchemaTests
+{
+    [Fact]
+    public void EveryRootSettingDoveconfKnowsIsInTheSchemaWithItsDefault()
+    {
+        string empty = Path.GetTempFileName();
+        try
+        {
+            var result = Doveconf.Run("/", null, "-c", empty, "-a");
+            Assert.Equal(0, result.ExitCode);
+            var root = SettingsSchema.Dovecot23.Root;
+            var mismatches = new List<string>();
+            int count = 0;
+            foreach (var line in result.Stdout.Split('\n'))
+            {
+                // Root settings only: no indentation, no section openers.
+                int eq = line.IndexOf(" = ", StringComparison.Ordinal);
+                if (line.Length == 0 || line[0] == ' ' || line[0] == '#' || eq < 0)
+                {
+                    continue;
+                }
+
+                count++;
+                string name = line.Substring(0, eq), value = line.Substring(eq + 3);
+                if (value.Length >= 2 && value[0] == '"')
+                {
+                    value = MailStorage.ConfigAnalyzer.Syntax.ConfigLineParser.Unescape(value.Substring(1, value.Length - 2));
+                }
+
+                var def = root.FindSetting(name);
+                string? ours = def == null ? null : def.Type == SettingType.Enum ? def.Values[0] : def.Default;
+                if (ours != value)
+                {
+                    mismatches.Add($"{name}: doveconf '{value}', schema '{ours ?? "(missing)"}'");
+                }
+            }
+
+            Assert.True(count > 250, "doveconf -a printed only " + count + " root settings");
+            Assert.Empty(mismatches);
+        }
+        finally
+        {
+            File.Delete(empty);
+        }
+    }
+
+    [Theory]
+    [InlineData("mail_index_rewrite_min_log_bytes")]
+    [InlineData("mail_index_log_rotate_max_size")]
+    [InlineData("mail_cache_purge_delete_percentage")]
+    public void HiddenSettingsAnswerTheirDefaultByName(string name)
+    {
+        var result = Doveconf.Run("/", null, "-c", "/dev/null", name);
+        var def = SettingsSchema.Dovecot23.Root.FindSetting(name)!;
+        Assert.True(def.Hidden);
+        Assert.Equal(name + " = " + def.Default, result.Stdout.Trim());
+    }
+
+    [Fact]
+    public void SectionTypesMatchDovecots()
+    {
+        var sections = SettingsSchema.Dovecot23.Root.Sections;
+        Assert.Equal(SectionKind.Unique, sections["namespace"].Kind);
+        Assert.Equal(SectionKind.Unique, sections["namespace"].Sections["mailbox"].Kind);
+        Assert.Equal(SectionKind.List, sections["passdb"].Kind);
+        Assert.Equal(SectionKind.StrList, sections["plugin"].Kind);
+        Assert.Contains("imap-login", sections["service"].BuiltInInstances);
+        Assert.Equal(new[] { "fcntl", "flock", "dotlock" }, SettingsSchema.Dovecot23.Root.FindSetting("lock_method")!.Values.ToArray());
+    }
+}
+
+/// <summary>The schema generator's own checker (700 value probes against doveconf) passes on the shipped schema.</summary>
+public sealed class SettingsSchemaCheckerTests
+{
+    [Fact]
+    public void CheckerAgreesWithDoveconf()
+    {
+        string root = Corpus.RepositoryRoot;
+        var psi = new System.Diagnostics.ProcessStartInfo("python3")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.ArgumentList.Add("tools/settings-schema/check.py");
+        psi.ArgumentList.Add("src/ConfigAnalyzer/Settings/dovecot-2.3.19.settings.yaml");
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(300_000), "check.py did not finish in 5 minutes");
+        Assert.True(process.ExitCode == 0, stdout.Result + stderr.Result);
+        Assert.Contains("OK: schema matches doveconf", stdout.Result, StringComparison.Ordinal);
+    }
+}

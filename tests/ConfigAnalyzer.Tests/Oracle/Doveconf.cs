@@ -21,7 +21,13 @@ internal static class Doveconf
                 "doveconf is not installed; these tests compare against the real Dovecot. Run ./test.sh (it installs dovecot-core) or apt-get install dovecot-core.");
         }
 
-        var psi = new ProcessStartInfo(Binary)
+        return RunProgram(Binary, workingDirectory, environment, TimeSpan.FromSeconds(60), args);
+    }
+
+    /// <summary>Runs a program to its end (bounded by <paramref name="timeout"/>) and returns its exit code and output.</summary>
+    public static Result RunProgram(string program, string workingDirectory, IDictionary<string, string>? environment, TimeSpan timeout, params string[] args)
+    {
+        var psi = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -44,13 +50,13 @@ internal static class Doveconf
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
+        if (!p.WaitForExit(timeout))
         {
             p.Kill(true);
-            throw new TimeoutException("doveconf " + string.Join(" ", args) + " did not finish in 60 s");
+            throw new TimeoutException(program + " " + string.Join(" ", args) + " did not finish in " + timeout);
         }
 
-        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+        return new Result(p.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
     }
 
     /// <summary>doveconf -n output without its comment header.</summary>

@@ -86,20 +86,9 @@ public sealed class SettingsSchemaCheckerTests
     [Fact]
     public void CheckerAgreesWithDoveconf()
     {
-        string root = Corpus.RepositoryRoot;
-        var psi = new System.Diagnostics.ProcessStartInfo("python3")
-        {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        psi.ArgumentList.Add("tools/settings-schema/check.py");
-        psi.ArgumentList.Add("src/ConfigAnalyzer/Settings/dovecot-2.3.19.settings.yaml");
-        using var process = System.Diagnostics.Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(300_000), "check.py did not finish in 5 minutes");
-        Assert.True(process.ExitCode == 0, stdout.Result + stderr.Result);
-        Assert.Contains("OK: schema matches doveconf", stdout.Result, StringComparison.Ordinal);
+        var result = Doveconf.RunProgram("python3", Corpus.RepositoryRoot, null, TimeSpan.FromMinutes(5),
+            "tools/settings-schema/check.py", "src/ConfigAnalyzer/Settings/dovecot-2.3.19.settings.yaml");
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.Contains("OK: schema matches doveconf", result.Stdout, StringComparison.Ordinal);
     }
 }

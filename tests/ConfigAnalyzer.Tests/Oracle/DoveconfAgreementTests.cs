@@ -35,6 +35,38 @@ public sealed class DoveconfAgreementTests
         Assert.Equal(Warnings(expected.Stderr), config.Diagnostics.Where(d => d.Severity <= ConfigDiagnosticSeverity.Error).Select(d => d.DoveconfText).ToList());
     }
 
+    [Theory]
+    [MemberData(nameof(ValidConfigs))]
+    public void ExpandedConfigPrintsWhatDoveconfXPrints(string name)
+    {
+        // doveconf -x expands $setting, $ENV:NAME and <file values the way Dovecot does at run time.
+        string relative = Corpus.RelativeConfig("valid", name);
+        var env = Doveconf.EnvironmentFor(Path.Combine(Corpus.RepositoryRoot, relative));
+        var expected = Doveconf.Run(Corpus.RepositoryRoot, env, "-x", "-c", relative, "-n");
+        var config = InRepositoryRoot(() => ConfigReader.Read(relative, new ConfigReadOptions { Environment = env, ExpandValues = true }));
+        if (expected.ExitCode != 0)
+        {
+            Assert.Equal(Printable(FirstError(expected.Stderr)), Printable(config.FatalError?.DoveconfText ?? "(no error)"));
+            return;
+        }
+
+        Assert.Null(config.FatalError);
+        Assert.Equal(Doveconf.StripHeader(expected.Stdout), DoveconfWriter.Render(config).TrimEnd('\n'));
+    }
+
+    public static IEnumerable<object[]> ExpandedMalformedConfigs => Corpus.Cases("expanded-malformed");
+
+    [Theory]
+    [MemberData(nameof(ExpandedMalformedConfigs))]
+    public void ExpandedMalformedConfigFailsWhereDoveconfXFails(string name)
+    {
+        string relative = Corpus.RelativeConfig("expanded-malformed", name);
+        var expected = Doveconf.Run(Corpus.RepositoryRoot, null, "-x", "-c", relative, "-n");
+        Assert.NotEqual(0, expected.ExitCode);
+        var config = InRepositoryRoot(() => ConfigReader.Read(relative, new ConfigReadOptions { ExpandValues = true }));
+        Assert.Equal(FirstError(expected.Stderr), config.FatalError?.DoveconfText);
+    }
+
     [Fact]
     public void DebianDefaultTreePrintsWhatDoveconfPrints()
     {

@@ -1,0 +1,26 @@
+@{
+    # Built by ./build.sh into artifacts/module; its dependencies load into MailStorage's own AssemblyLoadContext.
+    RootModule           = 'artifacts/module/MailStorage.PowerShell.dll'
+    # Written by build.sh from <Version> in Directory.Build.props; do not edit here.
+    ModuleVersion        = '0.1.0'
+    GUID                 = '3f0b6c52-5d0e-4f7e-9d1a-6b2f8a4c9e17'
+    Author               = 'MailStorage'
+    CompanyName          = 'MailStorage'
+    Copyright            = '(c) MailStorage contributors'
+    Description          = 'Dovecot on shared and clustered storage: read and lint configuration, probe filesystems, maintain index files safely.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('artifacts/module/MailStorage.Format.ps1xml')
+    CmdletsToExport      = @(
+        'ConvertTo-DovecotConfig'
+        'Get-MailStorageConfig'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags = @('Dovecot', 'NFS', 'GlusterFS', 'Mail', 'Linux')
+        }
+    }
+}

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using MailStorage.ConfigAnalyzer.Settings;
 
 namespace MailStorage.PowerShell;
@@ -24,6 +25,7 @@ public sealed class DovecotSetting
         Line = entry.Assigned?.Location.Line;
         IsDefault = entry.IsDefault;
         ConfigPath = config.Path;
+        ConfigFiles = config.Files;
     }
 
     /// <summary>The setting's name (inside <c>plugin { }</c> and other lists, the key).</summary>
@@ -49,6 +51,9 @@ public sealed class DovecotSetting
 
     /// <summary>The main configuration file the setting was read from.</summary>
     public string ConfigPath { get; }
+
+    /// <summary>Every file read for that configuration, in reading order (the same list for all its settings).</summary>
+    public IReadOnlyList<string> ConfigFiles { get; }
 
     /// <summary>What ConvertTo-DovecotConfig renders.</summary>
     internal ExportedSetting Entry { get; }

@@ -59,11 +59,17 @@ public sealed class ConfigReader
             return Result(path);
         }
 
-        files.Add(path);
         inputs.Push(new Input(path, bytes));
         while (inputs.Count > 0)
         {
             var input = inputs.Peek();
+            if (input.LineNumber == 0 && !input.Listed)
+            {
+                // Files are listed as they are read; an include's matches are stacked last to first.
+                files.Add(input.Path);
+                input.Listed = true;
+            }
+
             if (!input.TryReadLine(out var physical))
             {
                 inputs.Pop();
@@ -453,7 +459,6 @@ public sealed class ConfigReader
                 return;
             }
 
-            files.Add(file);
             inputs.Push(new Input(file, bytes));
         }
     }
@@ -793,6 +798,8 @@ public sealed class ConfigReader
         public string Path { get; }
 
         public int LineNumber { get; private set; }
+
+        public bool Listed { get; set; }
 
         // Lines end at '\n' (a '\r' before it is dropped); a C string ends at the first NUL, so does the line.
         public bool TryReadLine(out string line)

@@ -18,28 +18,49 @@ public static class DoveconfWriter
     private static readonly string[] Secrets = { "key", "secret", "pass", "http://", "https://", "ftp://" };
 
     /// <summary>The <c>doveconf -n</c> text for <paramref name="config"/>, without doveconf's comment header.</summary>
-    public static string Render(DovecotConfig config, bool showSecrets = false)
-    {
-        var output = new StringBuilder();
-        var globalLines = new List<string>();
-        ExportNode(config.Global.Root, globalLines, changedOnly: true);
-        WriteHuman(globalLines, output, 0, string.Empty, showSecrets);
+    public static string Render(DovecotConfig config, bool showSecrets = false) => Render(DoveconfExport.NonDefault(config), showSecrets);
 
-        // Filters follow, least specific first; blocks of equal rank keep the order they were opened in.
-        var filters = config.Blocks.Skip(1).Select((b, i) => (b, i)).ToList();
-        filters.Sort((x, y) =>
+    /// <summary>
+    /// Renders entries in the <c>doveconf -n</c> layout: the global block first, then one block per filter, least
+    /// specific first; sections nested with two-space indents and keys sorted as doveconf sorts them.
+    /// Every entry given is printed.
+    /// </summary>
+    public static string Render(IEnumerable<ExportedSetting> entries, bool showSecrets = false)
+    {
+        var blocks = new List<(ConfigFilter Filter, List<string> Lines, HashSet<string> Seen)>();
+        foreach (var entry in entries)
         {
+            var filter = entry.Block?.Filter ?? ConfigFilter.Global;
+            int index = blocks.FindIndex(b => b.Filter.Equals(filter));
+            if (index < 0)
+            {
+                blocks.Add((filter, new List<string>(), new HashSet<string>(StringComparer.Ordinal)));
+                index = blocks.Count - 1;
+            }
+
+            AddExportLines(entry, blocks[index].Lines, blocks[index].Seen);
+        }
+
+        // Global first, then filters least specific first; blocks of equal rank keep the order they were met in.
+        var ordered = blocks.Select((b, i) => (b, i)).ToList();
+        ordered.Sort((x, y) =>
+        {
+            if (x.b.Filter.IsGlobal != y.b.Filter.IsGlobal)
+            {
+                return x.b.Filter.IsGlobal ? -1 : 1;
+            }
+
             int c = -ConfigFilter.CompareSpecificity(x.b.Filter, y.b.Filter);
             return c != 0 ? c : x.i.CompareTo(y.i);
         });
-        foreach (var (block, _) in filters)
+
+        var output = new StringBuilder();
+        foreach (var (block, _) in ordered)
         {
-            var lines = new List<string>();
-            ExportNode(block.Root, lines, changedOnly: false);
             var header = new StringBuilder();
             int indent = FilterHeader(block.Filter, header);
             var body = new StringBuilder();
-            if (WriteHuman(lines, body, indent, header.ToString(), showSecrets))
+            if (WriteHuman(block.Lines, body, indent, header.ToString(), showSecrets))
             {
                 output.Append(body);
                 while (indent > 0)
@@ -52,6 +73,10 @@ public static class DoveconfWriter
 
         return output.ToString();
     }
+
+    /// <summary>A value as doveconf -n prints it after <c>name = </c>: quoted when needed, secrets hidden unless asked.</summary>
+    public static string FormatValue(string name, string value, bool showSecrets) =>
+        showSecrets ? QuoteValue(value) : HideSecrets(name, value);
 
     /// <summary>doveconf's quoting: values with <c>#</c> or white space at either end go in double quotes, escaped.</summary>
     public static string QuoteValue(string value) =>
@@ -92,88 +117,47 @@ public static class DoveconfWriter
         return indent;
     }
 
-    // The key=value strings doveconf's settings_export produces for one scope. changedOnly is the global
-    // block's rule (assigned and different from the default); filter blocks print whatever they assign.
-    private static void ExportNode(SettingsNode node, List<string> lines, bool changedOnly, bool inUniqueList = false)
+    // The key=value strings doveconf's settings_export produces: the entry itself under its section path, and
+    // for each section around it the list key naming its siblings and, for named sections, the name key that
+    // opens "namespace inbox {".
+    private static void AddExportLines(ExportedSetting entry, List<string> lines, HashSet<string> seen)
     {
-        string prefix = node.Parent == null ? string.Empty : string.Empty;
-        ExportInto(node, lines, changedOnly, inUniqueList, prefix);
+        var chain = new List<SettingsNode>();
+        for (var node = entry.Scope; node.Parent != null; node = node.Parent)
+        {
+            chain.Insert(0, node);
+        }
+
+        string prefix = string.Empty;
+        foreach (var node in chain)
+        {
+            // One list key per section type and parent (doveconf's prefixes must not repeat), one name key per section.
+            if (seen.Add(ListMark + prefix + node.Type))
+            {
+                var siblings = node.Parent!.Children.Where(c => c.Type == node.Type);
+                lines.Add(ListMark + prefix + node.Type + "=" +
+                          (node.Definition.Kind == SectionKind.StrList ? string.Empty : string.Join(" ", siblings.Select(SectionKey))));
+            }
+
+            if (node.Definition.Kind == SectionKind.Unique && node.Definition.NameSetting != null && seen.Add(prefix + SectionPrefix(node)))
+            {
+                lines.Add(prefix + SectionPrefix(node) + UniqueMark + node.Definition.NameSetting + "=" +
+                          (node.Get(node.Definition.NameSetting)?.Value ?? string.Empty));
+            }
+
+            prefix += SectionPrefix(node);
+        }
+
+        lines.Add(prefix + entry.Name + "=" + entry.Value);
     }
 
-    private static void ExportInto(SettingsNode node, List<string> lines, bool changedOnly, bool inUniqueList, string prefix)
+    private static string SectionPrefix(SettingsNode node) =>
+        node.Definition.Kind == SectionKind.StrList ? node.Type + "/" : node.Type + "/" + SectionKey(node) + "/";
+
+    // doveconf keys a named section by its name (escaped), anything else by its index among its siblings.
+    private static string SectionKey(SettingsNode section)
     {
-        var definition = node.Definition;
-        if (definition.Kind == SectionKind.StrList)
-        {
-            foreach (var value in node.Values)
-            {
-                lines.Add(prefix + value.Name + "=" + value.Value);
-            }
-
-            return;
-        }
-
-        foreach (var setting in definition.Settings.Values)
-        {
-            if (setting.Type == SettingType.Alias)
-            {
-                continue;
-            }
-
-            var assigned = node.Get(setting.Name);
-            bool isName = inUniqueList && setting.Name == definition.NameSetting;
-            if (isName)
-            {
-                lines.Add(prefix + UniqueMark + setting.Name + "=" + (assigned?.Value ?? string.Empty));
-                continue;
-            }
-
-            if (assigned != null)
-            {
-                if (inUniqueList || !changedOnly || !SettingValueParser.IsDefault(setting, assigned.Value))
-                {
-                    lines.Add(prefix + setting.Name + "=" + assigned.Value);
-                }
-            }
-            else if (inUniqueList && setting.Type == SettingType.StringVars && !setting.NullDefault)
-            {
-                // doveconf compares the stored "%-vars unexpanded" form with the plain default, so an unchanged
-                // string_vars setting of a named section always differs and is always printed.
-                lines.Add(prefix + setting.Name + "=" + setting.Default);
-            }
-        }
-
-        foreach (var group in node.Children.GroupBy(c => c.Type))
-        {
-            var sectionDef = group.First().Definition;
-            var children = group.ToList();
-            var keys = new List<string>();
-            for (int i = 0; i < children.Count; i++)
-            {
-                keys.Add(SectionKey(children[i], i));
-            }
-
-            if (sectionDef.Kind == SectionKind.StrList)
-            {
-                lines.Add(ListMark + prefix + sectionDef.Type + "=");
-                foreach (var child in children)
-                {
-                    ExportInto(child, lines, changedOnly, false, prefix + sectionDef.Type + "/");
-                }
-
-                continue;
-            }
-
-            lines.Add(ListMark + prefix + sectionDef.Type + "=" + string.Join(" ", keys));
-            for (int i = 0; i < children.Count; i++)
-            {
-                ExportInto(children[i], lines, changedOnly, sectionDef.Kind == SectionKind.Unique, prefix + sectionDef.Type + "/" + keys[i] + "/");
-            }
-        }
-    }
-
-    private static string SectionKey(SettingsNode section, int index)
-    {
+        int index = section.Parent == null ? 0 : section.Parent.Children.Where(c => c.Type == section.Type).ToList().IndexOf(section);
         if (section.Definition.Kind != SectionKind.Unique || section.Definition.NameSetting == null)
         {
             return index.ToString(CultureInfo.InvariantCulture);

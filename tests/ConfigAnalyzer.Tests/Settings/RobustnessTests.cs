@@ -60,6 +60,18 @@ public sealed class RobustnessTests : IDisposable
     }
 
     [Fact]
+    public void FilesAreListedInReadingOrder()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "conf.d"));
+        File.WriteAllText(Path.Combine(dir, "conf.d", "20-b.conf"), "hostname = b\n");
+        File.WriteAllText(Path.Combine(dir, "conf.d", "10-a.conf"), "hostname = a\n");
+        File.WriteAllText(Path.Combine(dir, "dovecot.conf"), "!include conf.d/*.conf\n");
+        var config = ConfigReader.Read(Path.Combine(dir, "dovecot.conf"));
+        Assert.Equal(new[] { "dovecot.conf", "10-a.conf", "20-b.conf" }, config.Files.Select(Path.GetFileName).ToArray());
+        Assert.Equal("b", config.GetValue("hostname"));
+    }
+
+    [Fact]
     public void MissingFileIsAnOpenError()
     {
         var config = ConfigReader.Read(Path.Combine(dir, "nope.conf"));

@@ -35,6 +35,19 @@ if [ ! -x /usr/bin/doveconf ]; then
   fi
 fi
 
+# python3 runs the settings schema checker (tools/settings-schema/check.py) from the xunit suite.
+if ! command -v python3 >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "test.sh: installing python3" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null \
+      || { problems+=("apt-get install python3 failed"); failed=$((failed + 1)); finish; }
+  elif [ "${CI:-}" = "true" ]; then
+    problems+=("python3 is missing and this is not root: install python3")
+    failed=$((failed + 1))
+    finish
+  fi
+fi
+
 if ! ./build.sh; then
   problems+=("build.sh failed")
   failed=$((failed + 1))

@@ -348,13 +348,9 @@ public sealed class ConfigReader
                 {
                     error = "local_name { local { .. } } not allowed (use local { local_name { .. } } instead)";
                 }
-                else if (!IPNetwork.TryParse(value, out local, out var netError))
+                else
                 {
-                    error = netError;
-                }
-                else if (parent.Local != null && (parent.Local.Bits > local!.Bits || !parent.Local.Contains(local.Address)))
-                {
-                    error = "local net1 { local net2 { .. } } requires net2 to be inside net1";
+                    local = NestedNetwork("local", parent.Local, value);
                 }
 
                 if (error != null)
@@ -383,13 +379,9 @@ public sealed class ConfigReader
                 {
                     error = "protocol { remote { .. } } not allowed (use remote { protocol { .. } } instead)";
                 }
-                else if (!IPNetwork.TryParse(value, out remote, out var netError))
+                else
                 {
-                    error = netError;
-                }
-                else if (parent.Remote != null && (parent.Remote.Bits > remote!.Bits || !parent.Remote.Contains(remote.Address)))
-                {
-                    error = "remote net1 { remote net2 { .. } } requires net2 to be inside net1";
+                    remote = NestedNetwork("remote", parent.Remote, value);
                 }
 
                 if (error != null)
@@ -412,6 +404,23 @@ public sealed class ConfigReader
 
         current = new Section(current, SectionRole.Filter, key, filter, block, current.Path, current.Definition, location);
         return true;
+    }
+
+    // A local or remote network, which inside another of its kind must lie within it.
+    private IPNetwork? NestedNetwork(string kind, IPNetwork? outer, string value)
+    {
+        if (!IPNetwork.TryParse(value, out var network, out var netError))
+        {
+            error = netError;
+            return null;
+        }
+
+        if (outer != null && (outer.Bits > network!.Bits || !outer.Contains(network.Address)))
+        {
+            error = kind + " net1 { " + kind + " net2 { .. } } requires net2 to be inside net1";
+        }
+
+        return network;
     }
 
     private void Include(Input input, string pattern, bool ignoreErrors)

@@ -1,0 +1,80 @@
+using System.IO;
+using MailStorage.ConfigAnalyzer.Storage;
+using Xunit;
+
+namespace MailStorage.ConfigAnalyzer.Tests.Storage;
+
+public sealed class StorageProfileTests
+{
+    private static StorageProfile Parse(string yaml) => StorageProfile.Parse(new StringReader(yaml), "mailstorage.yaml");
+
+    [Fact]
+    public void ReadsTheDocumentedForm()
+    {
+        var profile = Parse("dovecot: \"2.3\"\ntopology: sticky\nhosts: 4\nmounts:\n  - path: /srv/mail/\n    type: nfs4\n    options: [hard, vers=4.2, actimeo=60]\n  - path: /srv/mail/index\n    type: ext4\n");
+        Assert.Equal(Topology.Sticky, profile.Topology);
+        Assert.Equal(4, profile.Hosts);
+        Assert.True(profile.IsMultiHost);
+        Assert.Equal("/srv/mail", profile.Mounts[0].Path);
+        Assert.Equal(FileSystemKind.Nfs4, profile.Mounts[0].Kind);
+        Assert.Equal("60", profile.Mounts[0].Option("actimeo"));
+        Assert.Equal(5, profile.Mounts[0].Location.Line);
+        Assert.Equal("/srv/mail/index", profile.FindMount("/srv/mail/index/a/b")!.Path);
+        Assert.Equal("/srv/mail", profile.FindMount("/srv/mail/indexes")!.Path);
+        Assert.Null(profile.FindMount("/var/mail"));
+    }
+
+    [Theory]
+    [InlineData("topology: roundrobin\n", 1, 11, "topology must be single, sticky or random")]
+    [InlineData("dovecot: 2.2\n", 1, 10, "dovecot must be \"2.3\" or \"2.4\"")]
+    [InlineData("mounts:\n  - path: /srv\n    type: nfs5\n", 3, 11, "unknown filesystem type 'nfs5'")]
+    [InlineData("mounts:\n  - path: srv\n    type: nfs\n", 2, 11, "mount path must be absolute")]
+    [InlineData("mounts:\n  - path: /srv\n", 2, 5, "mount /srv has no type")]
+    [InlineData("hosts: many\n", 1, 8, "hosts must be a whole number")]
+    [InlineData("topolgy: sticky\n", 1, 1, "unknown key 'topolgy'")]
+    [InlineData("rules:\n  MSD010: fatal\n", 2, 11, "must be error, warning, info or none")]
+    [InlineData("mounts: [\n", 2, 1, "not valid YAML")]
+    public void ErrorsNameFileLineAndColumn(string yaml, int line, int column, string message)
+    {
+        var e = Assert.Throws<StorageProfileException>(() => Parse(yaml));
+        Assert.Equal("mailstorage.yaml", e.Location.File);
+        Assert.Equal(line, e.Location.Line);
+        Assert.Equal(column, e.Location.Column);
+        Assert.Contains(message, e.Reason, System.StringComparison.Ordinal);
+        Assert.StartsWith("mailstorage.yaml:" + line + ":" + column + ": ", e.Message, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NfsOptionsRefineWhatTheMountCanDo()
+    {
+        var profile = Parse("mounts:\n  - path: /a\n    type: nfs\n    options: [vers=3, nolock]\n  - path: /b\n    type: nfs\n    options: [vers=2]\n  - path: /c\n    type: nfs4\n    options: [local_lock=flock]\n");
+        Assert.Equal(FileSystemKind.Nfs3, profile.Mounts[0].Traits.Kind);
+        Assert.Equal(CrossHostLocking.No, profile.Mounts[0].Traits.Fcntl);
+        Assert.False(profile.Mounts[1].Traits.ExclusiveCreateAtomic);
+        Assert.Equal(CrossHostLocking.WithLockd, profile.Mounts[1].Traits.Fcntl);
+        Assert.Equal(CrossHostLocking.Yes, profile.Mounts[2].Traits.Fcntl);
+        Assert.Equal(CrossHostLocking.No, profile.Mounts[2].Traits.Flock);
+    }
+
+    [Theory]
+    [InlineData("fuse.glusterfs", FileSystemKind.GlusterFs)]
+    [InlineData("fuse.sshfs", FileSystemKind.Fuse)]
+    [InlineData("smb3", FileSystemKind.Smb3)]
+    [InlineData("cifs", FileSystemKind.Cifs)]
+    [InlineData("ext3", FileSystemKind.Ext4)]
+    [InlineData("tmpfs", FileSystemKind.Tmpfs)]
+    [InlineData("zork", FileSystemKind.Unknown)]
+    public void TypeNamesMapToKinds(string name, FileSystemKind kind) => Assert.Equal(kind, FileSystemCatalog.ParseKind(name));
+
+    [Fact]
+    public void EveryKindSaysWhereItsFactsComeFrom()
+    {
+        foreach (var kind in System.Enum.GetValues<FileSystemKind>())
+        {
+            if (kind != FileSystemKind.Unknown)
+            {
+                Assert.NotEmpty(FileSystemCatalog.Describe(kind, System.Array.Empty<string>()).Sources);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using MailStorage.ConfigAnalyzer.Rules;
+using Xunit;
+using static MailStorage.ConfigAnalyzer.Tests.Rules.LintHarness;
+
+namespace MailStorage.ConfigAnalyzer.Tests.Rules;
+
+public sealed class MSD015CacheSizeOverVszLimitTests
+{
+    [Fact]
+    public void FiresAtTheImapVszLimit()
+    {
+        var result = Lint("mail_location = maildir:~/Maildir\nservice imap {\n  vsz_limit = 512M\n}\n");
+        var hit = AssertFires(result, RuleIdentifiers.CacheSizeOverVszLimit, 3);
+        Assert.Equal(RuleSeverity.Warning, hit.Severity);
+        Assert.Contains("service imap { vsz_limit } = 512 M", hit.Message, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FiresAtDefaultVszLimitWhenImapHasNone()
+    {
+        var result = Lint("mail_location = maildir:~/Maildir\ndefault_vsz_limit = 1G\n");
+        var hit = AssertFires(result, RuleIdentifiers.CacheSizeOverVszLimit, 2);
+        Assert.Contains("default_vsz_limit", hit.Message, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FiresInsideTheFilterThatRaisesTheCacheLimit()
+    {
+        var result = Lint("mail_location = maildir:~/Maildir\nmail_cache_max_size = 200M\nprotocol imap {\n  mail_cache_max_size = 300M\n}\n");
+        var hit = AssertFires(result, RuleIdentifiers.CacheSizeOverVszLimit, 4);
+        Assert.Contains("protocol imap", hit.Message, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InfoOnDovecotDefaults()
+    {
+        var result = Lint("mail_location = maildir:~/Maildir\n");
+        var hit = AssertFires(result, RuleIdentifiers.CacheSizeOverVszLimit, 1);
+        Assert.Equal(RuleSeverity.Info, hit.Severity);
+    }
+
+    [Fact]
+    public void QuietWhenTheImapLimitIsAboveTheCacheLimit() =>
+        AssertQuiet(Lint("mail_location = maildir:~/Maildir\nservice imap {\n  vsz_limit = 1500M\n}\n"), RuleIdentifiers.CacheSizeOverVszLimit);
+
+    [Fact]
+    public void QuietWhenTheCacheLimitIsLowered() =>
+        AssertQuiet(Lint("mail_location = maildir:~/Maildir\nmail_cache_max_size = 200M\n"), RuleIdentifiers.CacheSizeOverVszLimit);
+
+    [Fact]
+    public void QuietWhenUnlimited() =>
+        AssertQuiet(Lint("mail_location = maildir:~/Maildir\ndefault_vsz_limit = 0\n"), RuleIdentifiers.CacheSizeOverVszLimit);
+}

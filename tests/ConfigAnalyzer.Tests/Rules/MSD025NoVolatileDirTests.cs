@@ -1,0 +1,37 @@
+using MailStorage.ConfigAnalyzer.Rules;
+using Xunit;
+using static MailStorage.ConfigAnalyzer.Tests.Rules.LintHarness;
+
+namespace MailStorage.ConfigAnalyzer.Tests.Rules;
+
+public sealed class MSD025NoVolatileDirTests
+{
+    [Fact]
+    public void FiresAtTheMailLocation()
+    {
+        var result = Lint("# on NFS\nmail_location = maildir:/srv/mail/%d/%n\n", NfsSticky);
+        var hit = AssertFires(result, RuleIdentifiers.NoVolatileDir, 2);
+        Assert.Equal(RuleSeverity.Info, hit.Severity);
+        Assert.Contains("VOLATILEDIR=/dev/shm/dovecot/%u", hit.Message, System.StringComparison.Ordinal);
+        Assert.Single(result.Diagnostics, d => d.RuleId == RuleIdentifiers.NoVolatileDir);
+    }
+
+    [Fact]
+    public void FiresForANamespaceLocation()
+    {
+        var result = Lint("namespace inbox {\n  inbox = yes\n  location = maildir:/srv/mail/%d/%n\n}\n", NfsSticky);
+        AssertFires(result, RuleIdentifiers.NoVolatileDir, 3);
+    }
+
+    [Fact]
+    public void QuietWithVolatileDir() =>
+        AssertQuiet(Lint("mail_location = maildir:/srv/mail/%d/%n:VOLATILEDIR=/dev/shm/dovecot/%u\n", NfsSticky), RuleIdentifiers.NoVolatileDir);
+
+    [Fact]
+    public void QuietWithRandomUsers() =>
+        AssertQuiet(Lint("mail_location = maildir:/srv/mail/%d/%n\n", "topology: random\nmounts:\n  - path: /srv/mail\n    type: nfs4\n"), RuleIdentifiers.NoVolatileDir);
+
+    [Fact]
+    public void QuietOnLocalDisk() =>
+        AssertQuiet(Lint("mail_location = maildir:/srv/mail/%d/%n\n", LocalExt4), RuleIdentifiers.NoVolatileDir);
+}

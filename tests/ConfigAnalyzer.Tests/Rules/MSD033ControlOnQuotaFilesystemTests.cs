@@ -1,0 +1,41 @@
+using MailStorage.ConfigAnalyzer.Rules;
+using Xunit;
+using static MailStorage.ConfigAnalyzer.Tests.Rules.LintHarness;
+
+namespace MailStorage.ConfigAnalyzer.Tests.Rules;
+
+public sealed class MSD033ControlOnQuotaFilesystemTests
+{
+    private const string Quota = "mounts:\n  - path: /\n    type: ext4\n  - path: /home\n    type: ext4\n    options: [rw, usrquota, grpquota]\n";
+
+    [Fact]
+    public void FiresWhenControlFilesStayInTheMaildir()
+    {
+        var hit = AssertFires(Lint("# quota\nmail_location = maildir:/home/%u/Maildir\n", Quota), RuleIdentifiers.ControlOnQuotaFilesystem, 2);
+        Assert.Equal(RuleSeverity.Warning, hit.Severity);
+        Assert.Contains("usrquota", hit.Message, System.StringComparison.Ordinal);
+        Assert.Contains("CONTROL=", hit.Message, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FiresWhenControlPointsToAQuotaMount() =>
+        AssertFires(Lint("mail_location = maildir:/var/mail/%u:CONTROL=/home/%u/control\n", Quota), RuleIdentifiers.ControlOnQuotaFilesystem, 1);
+
+    [Fact]
+    public void FiresForXfsProjectQuota() =>
+        AssertFires(Lint("mail_location = maildir:/srv/mail/%u\n", "mounts:\n  - path: /srv/mail\n    type: xfs\n    options: prjquota\n"),
+            RuleIdentifiers.ControlOnQuotaFilesystem, 1);
+
+    [Fact]
+    public void QuietWhenControlIsMovedOffTheQuota() =>
+        AssertQuiet(Lint("mail_location = maildir:/home/%u/Maildir:CONTROL=/var/lib/dovecot/control/%u\n", Quota), RuleIdentifiers.ControlOnQuotaFilesystem);
+
+    [Fact]
+    public void QuietForAccountingOnlyQuota() =>
+        AssertQuiet(Lint("mail_location = maildir:/srv/mail/%u\n", "mounts:\n  - path: /srv/mail\n    type: xfs\n    options: [uqnoenforce]\n"),
+            RuleIdentifiers.ControlOnQuotaFilesystem);
+
+    [Fact]
+    public void QuietForMdbox() =>
+        AssertQuiet(Lint("mail_location = mdbox:/home/%u/mdbox\n", Quota), RuleIdentifiers.ControlOnQuotaFilesystem);
+}

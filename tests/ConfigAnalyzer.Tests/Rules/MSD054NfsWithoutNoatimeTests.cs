@@ -1,0 +1,30 @@
+using MailStorage.ConfigAnalyzer.Rules;
+using Xunit;
+using static MailStorage.ConfigAnalyzer.Tests.Rules.LintHarness;
+
+namespace MailStorage.ConfigAnalyzer.Tests.Rules;
+
+public sealed class MSD054NfsWithoutNoatimeTests
+{
+    [Fact]
+    public void InfoWithoutNoatime()
+    {
+        var hit = AssertFires(Lint("mmap_disable = yes\nmail_location = mdbox:/srv/mail/%u\n", "mounts:\n  - path: /srv/mail\n    type: nfs4\n    options: [hard, relatime]\n"),
+            RuleIdentifiers.NfsWithoutNoatime, 2);
+        Assert.Equal(RuleSeverity.Info, hit.Severity);
+        Assert.Contains("noatime", hit.Message, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FiresForAnIndexMount() =>
+        AssertFires(Lint("mail_location = maildir:/var/mail/%u:INDEX=/srv/idx/%u\n",
+            "mounts:\n  - path: /var/mail\n    type: ext4\n  - path: /srv/idx\n    type: nfs4\n"), RuleIdentifiers.NfsWithoutNoatime, 1);
+
+    [Fact]
+    public void QuietWithNoatime() =>
+        AssertQuiet(Lint("mail_location = maildir:/srv/mail/%u\n", NfsSticky), RuleIdentifiers.NfsWithoutNoatime);
+
+    [Fact]
+    public void QuietOnLocalDisk() =>
+        AssertQuiet(Lint("mail_location = maildir:/srv/mail/%u\n", LocalExt4), RuleIdentifiers.NfsWithoutNoatime);
+}

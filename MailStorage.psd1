@@ -14,6 +14,7 @@
     CmdletsToExport      = @(
         'ConvertTo-DovecotConfig'
         'Get-MailStorageConfig'
+        'Test-MailStorageConfig'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

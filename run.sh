@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Reads a Dovecot configuration with MailStorage and shows what a newcomer should see first: what was read,
-# what differs from Dovecot's defaults, the settings shared storage depends on, and doveconf -n's text.
-#   ./run.sh                              the bundled clustered-backend example (examples/dovecot.conf)
-#   ./run.sh /etc/dovecot/dovecot.conf    your own configuration
+# what differs from Dovecot's defaults, the settings shared storage depends on, what is unsafe on the storage
+# it runs on (Test-MailStorageConfig against a storage profile), and doveconf -n's text.
+#   ./run.sh                              the bundled clustered-backend example (examples/dovecot.conf,
+#                                         linted against its storage profile examples/mailstorage.yaml)
+#   ./run.sh /etc/dovecot/dovecot.conf    your own configuration (linted without a profile: only the rules
+#                                         that need no storage knowledge run)
+#   ./run.sh /etc/dovecot/dovecot.conf mailstorage.yaml    ... linted against your storage profile
 set -euo pipefail
 cd "$(dirname "$0")"
 config="${1:-examples/dovecot.conf}"
+profile="${2:-}"
+if [ $# -eq 0 ]; then
+  profile=examples/mailstorage.yaml
+fi
 
 # Build when the module is missing or older than any source.
 dll=artifacts/module/MailStorage.PowerShell.dll
@@ -14,7 +22,10 @@ if [ ! -f "$dll" ] || [ -n "$(find src en-US Directory.Build.props Directory.Pac
 fi
 dotnet tool restore >/dev/null
 
-export MAILSTORAGE_RUN_CONFIG="$config"
+# The findings table wraps its messages at the terminal's width (160 columns when not on a terminal).
+width=160
+if [ -t 1 ] && cols=$(tput cols 2>/dev/null); then width=$cols; fi
+export MAILSTORAGE_RUN_CONFIG="$config" MAILSTORAGE_RUN_PROFILE="$profile" MAILSTORAGE_RUN_WIDTH="$width"
 exec dotnet tool run pwsh -NoProfile -NonInteractive -Command '
 $ErrorActionPreference = "Stop"
 Import-Module ./MailStorage.psd1
@@ -43,6 +54,37 @@ $storage = Get-MailStorageConfig -Path $path -Name mail_location, mmap_disable, 
     Where-Object { -not $_.Filter -and -not $_.Section }
 Write-Host "Shared-storage settings (global):"
 foreach ($s in $storage) { Write-Host ("  {0,-17} = {1}{2}" -f $s.Name, $s.Value, $(if ($s.IsDefault) { "   (default)" } else { "   ($($s.File):$($s.Line))" })) }
+Write-Host ""
+
+# Lint: what is unsafe on the storage the profile describes.
+$profilePath = $env:MAILSTORAGE_RUN_PROFILE
+$lint = @{ Path = $path }
+if ($profilePath) { $lint.ProfilePath = $profilePath }
+Write-Host ("--- Test-MailStorageConfig{0} ---" -f $(if ($profilePath) { " against $profilePath" } else { " (no storage profile: only rules that need none ran)" }))
+try {
+    $findings = @(Test-MailStorageConfig @lint)
+} catch {
+    Write-Host "MailStorage cannot lint ${path}:"
+    Write-Host "  $($_.Exception.Message)"
+    exit 1
+}
+if ($findings.Count -gt 0) {
+    $width = [Math]::Max(100, [int]$env:MAILSTORAGE_RUN_WIDTH)
+    $table = $findings | Sort-Object -Stable @{ Expression = "Severity"; Descending = $true } | Format-Table -Wrap -AutoSize | Out-String -Width $width
+    Write-Host ($table.Trim("`r", "`n") -replace "(?m)[ \t]+$", "")
+} else {
+    Write-Host "No findings."
+}
+$bySeverity = @{ Error = 0; Warning = 0; Info = 0 }
+foreach ($f in $findings) { $bySeverity["$($f.Severity)"]++ }
+$counts = "{0} errors, {1} warnings, {2} info" -f $bySeverity.Error, $bySeverity.Warning, $bySeverity.Info
+if ($bySeverity.Error -gt 0) {
+    Write-Host "Verdict: NOT SAFE on this storage ($counts); fix the errors before Dovecot runs on it."
+} elseif ($findings.Count -gt 0) {
+    Write-Host "Verdict: no errors ($counts); review the findings above."
+} else {
+    Write-Host "Verdict: clean, nothing to report."
+}
 Write-Host ""
 Write-Host "--- Get-MailStorageConfig -NonDefault | ConvertTo-DovecotConfig (doveconf -n) ---"
 $text = $settings | ConvertTo-DovecotConfig

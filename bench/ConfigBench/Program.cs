@@ -7,6 +7,12 @@ using MailStorage.ConfigAnalyzer.Settings;
 
 // Reads a Dovecot tree in-process (parse, evaluate, render doveconf -n) and times it warm, then times the
 // doveconf -n process on the same tree; prints both medians and their ratio.
+// With --lint [config profile]...: read + lint (what Test-MailStorageConfig does) instead; see LintBench.
+if (args.Length > 0 && args[0] == "--lint")
+{
+    return LintBench.Run(args.Skip(1).ToArray(), 200);
+}
+
 string path = args.Length > 0 ? args[0] : "/etc/dovecot/dovecot.conf";
 int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
 
@@ -52,6 +58,7 @@ Console.WriteLine(FormattableString.Invariant($"config:            {path}"));
 Console.WriteLine(FormattableString.Invariant($"MailStorage (warm, in-process, {ours.Count} runs): median {oursMedian:F3} ms, p90 {Percentile(ours, 0.9):F3} ms"));
 Console.WriteLine(FormattableString.Invariant($"doveconf -n (process, {doveconf.Count} runs):       median {doveconfMedian:F3} ms"));
 Console.WriteLine(FormattableString.Invariant($"ratio doveconf/MailStorage: {doveconfMedian / oursMedian:F1}x"));
+return 0;
 
 static void Check(DovecotConfig config)
 {

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using MailStorage.ConfigAnalyzer.Rules;
+using MailStorage.ConfigAnalyzer.Settings;
+using MailStorage.ConfigAnalyzer.Storage;
+
+/// <summary>
+/// <c>ConfigBench --lint [config profile]...</c>: what Test-MailStorageConfig does in-process (read the tree,
+/// run every rule against the profile), timed warm, against a <c>doveconf -n</c> process on the same tree.
+/// Without arguments: the bundled example with its profile, and Debian's tree with a local ext4 profile.
+/// </summary>
+internal static class LintBench
+{
+    private const string LocalExt4 = "dovecot: \"2.3\"\ntopology: single\nmounts:\n  - path: /\n    type: ext4\n";
+
+    public static int Run(string[] args, int runs)
+    {
+        var cases = new List<(string Config, StorageProfile Profile)>();
+        if (args.Length == 0)
+        {
+            cases.Add(("examples/dovecot.conf", StorageProfile.Load("examples/mailstorage.yaml")));
+            cases.Add(("/etc/dovecot/dovecot.conf", StorageProfile.Parse(new StringReader(LocalExt4), "(local ext4)")));
+        }
+        else
+        {
+            for (int i = 0; i + 1 < args.Length; i += 2)
+            {
+                cases.Add((args[i], StorageProfile.Load(args[i + 1])));
+            }
+        }
+
+        foreach (var (config, profile) in cases)
+        {
+            Measure(config, profile, runs);
+        }
+
+        return 0;
+    }
+
+    private static void Measure(string path, StorageProfile profile, int runs)
+    {
+        LintResult? last = null;
+        for (int i = 0; i < 50; i++)
+        {
+            last = ConfigLinter.Lint(ConfigReader.Read(path), profile);
+        }
+
+        var read = new List<double>();
+        var lint = new List<double>();
+        for (int i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var config = ConfigReader.Read(path);
+            double afterRead = watch.Elapsed.TotalMilliseconds;
+            last = ConfigLinter.Lint(config, profile);
+            watch.Stop();
+            read.Add(afterRead);
+            lint.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        var doveconf = new List<double>();
+        for (int i = 0; i < Math.Min(runs, 30); i++)
+        {
+            var psi = new ProcessStartInfo("doveconf") { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(path);
+            psi.ArgumentList.Add("-n");
+            var watch = Stopwatch.StartNew();
+            using var process = Process.Start(psi)!;
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            watch.Stop();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException("doveconf -n failed on " + path);
+            }
+
+            doveconf.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        double ours = Median(lint), theirs = Median(doveconf);
+        var findings = last!.Diagnostics.GroupBy(d => d.Severity).OrderByDescending(g => g.Key).Select(g => g.Count() + " " + g.Key.ToString().ToLowerInvariant());
+        Console.WriteLine(FormattableString.Invariant($"config:  {path}   profile: {profile.SourcePath}"));
+        Console.WriteLine(FormattableString.Invariant($"  {last.Rules.Count} rules ran, {last.Diagnostics.Count} findings ({string.Join(", ", findings)})"));
+        Console.WriteLine(FormattableString.Invariant($"  read + lint (warm, in-process, {lint.Count} runs): median {ours:F3} ms (read {Median(read):F3} ms), p90 {Percentile(lint, 0.9):F3} ms"));
+        Console.WriteLine(FormattableString.Invariant($"  doveconf -n (process, {doveconf.Count} runs):        median {theirs:F3} ms"));
+        Console.WriteLine(FormattableString.Invariant($"  ratio doveconf/lint: {theirs / ours:F1}x"));
+    }
+
+    private static double Median(List<double> values) => Percentile(values, 0.5);
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
+    }
+}

@@ -1,0 +1,196 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Text;
+using MailStorage.ConfigAnalyzer.Rules;
+using MailStorage.ConfigAnalyzer.Settings;
+using MailStorage.ConfigAnalyzer.Storage;
+
+namespace MailStorage.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lints a Dovecot configuration against the storage it runs on and writes what is unsafe there.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "MailStorageConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(StorageDiagnostic), typeof(bool))]
+public sealed class TestMailStorageConfigCommand : PSCmdlet
+{
+    private readonly List<LintResult> results = new();
+    private readonly HashSet<string> linted = new(StringComparer.Ordinal);
+    private StorageProfile? profile;
+
+    /// <summary>
+    /// The main configuration file (dovecot.conf). Files it includes are read relative to it, as doveconf does.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "ConfigPath")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The storage profile (mailstorage.yaml): Dovecot version, topology, host count and the mounts under the mail
+    /// paths. Without it only the rules that need no storage knowledge run.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ProfilePath { get; set; }
+
+    /// <summary>The least severity to report: Info (everything), Warning, or Error.</summary>
+    [Parameter]
+    public StorageDiagnosticSeverity Severity { get; set; } = StorageDiagnosticSeverity.Info;
+
+    /// <summary>Also write findings that a <c># mailstorage-disable-...</c> comment suppresses, with the comment's reason.</summary>
+    [Parameter]
+    public SwitchParameter IncludeSuppressed { get; set; }
+
+    /// <summary>Also write the findings as a SARIF 2.1.0 log to this file (for CI and code-scanning services).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SarifPath { get; set; }
+
+    /// <summary>Write only <c>$true</c> (no unsuppressed error) or <c>$false</c> per configuration, no findings.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        if (ProfilePath == null)
+        {
+            return;
+        }
+
+        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfilePath);
+        if (!File.Exists(path))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ItemNotFoundException("Cannot find the storage profile '" + path + "'."),
+                "TestMailStorageConfigProfileNotFound",
+                ErrorCategory.ObjectNotFound,
+                ProfilePath));
+        }
+
+        try
+        {
+            profile = StorageProfile.Load(path);
+        }
+        catch (StorageProfileException ex)
+        {
+            // The message is file:line:column: reason, as compilers print it.
+            ThrowTerminatingError(new ErrorRecord(
+                new InvalidDataException("The storage profile is not valid: " + ex.Message, ex),
+                "TestMailStorageConfigProfileInvalid",
+                ErrorCategory.InvalidData,
+                ProfilePath));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        if (Directory.Exists(path))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("'" + path + "' is a directory; give the main configuration file, e.g. " + System.IO.Path.Combine(path, "dovecot.conf") + "."),
+                "TestMailStorageConfigPathIsDirectory",
+                ErrorCategory.InvalidArgument,
+                Path));
+        }
+
+        if (!File.Exists(path))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ItemNotFoundException("Cannot find the Dovecot configuration file '" + path + "'."),
+                "TestMailStorageConfigFileNotFound",
+                ErrorCategory.ObjectNotFound,
+                Path));
+        }
+
+        // The same file piped twice (Get-MailStorageConfig | Test-MailStorageConfig) is linted once.
+        if (!linted.Add(path))
+        {
+            return;
+        }
+
+        // A configuration Dovecot refuses is a finding (MSD000), not a failure of this cmdlet.
+        var config = ConfigReader.Read(path);
+        foreach (var diagnostic in config.Diagnostics)
+        {
+            if (diagnostic.Severity == ConfigDiagnosticSeverity.Warning)
+            {
+                WriteVerbose("doveconf: " + diagnostic.DoveconfText);
+            }
+        }
+
+        var result = ConfigLinter.Lint(config, profile, new LintOptions
+        {
+            MinimumSeverity = StorageDiagnostic.Convert(Severity),
+            IncludeSuppressed = IncludeSuppressed,
+        });
+        WriteVerbose(path + ": " + result.Rules.Count + " rules ran" + (profile == null ? " (no storage profile: rules that need one were skipped)" : " against " + profile.SourcePath) +
+            ", " + result.Diagnostics.Count + " findings");
+        results.Add(result);
+
+        if (Quiet)
+        {
+            WriteObject(!result.HasErrors);
+            return;
+        }
+
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            WriteObject(new StorageDiagnostic(diagnostic));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        if (SarifPath == null || results.Count == 0)
+        {
+            return;
+        }
+
+        string target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SarifPath);
+        int findings = 0;
+        foreach (var result in results)
+        {
+            findings += result.Diagnostics.Count;
+        }
+
+        if (!ShouldProcess(target, "Write a SARIF log of " + findings + " findings"))
+        {
+            return;
+        }
+
+        string text = SarifWriter.Write(results, RuleCatalog.All);
+
+        // A reader (a CI upload step) sees the old file or the new one, never half of one.
+        string directory = System.IO.Path.GetDirectoryName(target) ?? ".";
+        string temp = System.IO.Path.Combine(directory, "." + System.IO.Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
+        try
+        {
+            File.WriteAllText(temp, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            File.Move(temp, target, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception cleanup) when (cleanup is IOException || cleanup is UnauthorizedAccessException)
+            {
+                // The write failure is the error to report.
+            }
+
+            ThrowTerminatingError(new ErrorRecord(
+                new IOException("Cannot write the SARIF log '" + target + "': " + ex.Message, ex),
+                "TestMailStorageConfigSarifWriteFailed",
+                ErrorCategory.WriteError,
+                SarifPath));
+        }
+    }
+}

@@ -21,7 +21,7 @@ public static class ConfigLinter
     {
         options ??= new LintOptions();
         var rules = (options.Rules ?? RuleCatalog.All).Where(r => profile != null || !r.NeedsProfile).ToList();
-        var suppressions = Suppressions.Read(config.Files);
+        var suppressions = Suppressions.From(config.Directives);
 
         // A configuration Dovecot cannot read gives nothing else to check.
         var scopes = config.FatalError != null

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Text.RegularExpressions;
+using MailStorage.ConfigAnalyzer.Settings;
 
 namespace MailStorage.ConfigAnalyzer.Rules;
 
@@ -19,42 +19,29 @@ public sealed class Suppressions
     private readonly Dictionary<(string File, int Line), List<(string Id, string Reason)>> lines = new Dictionary<(string, int), List<(string, string)>>();
     private readonly Dictionary<string, List<(string Id, string Reason)>> files = new Dictionary<string, List<(string, string)>>(StringComparer.Ordinal);
 
-    /// <summary>Reads the suppression comments of the given files.</summary>
-    public static Suppressions Read(IEnumerable<string> paths)
+    /// <summary>The suppressions among a configuration's MailStorage comments.</summary>
+    public static Suppressions From(IEnumerable<ConfigComment> comments)
     {
         var result = new Suppressions();
-        foreach (var path in paths)
+        foreach (var comment in comments)
         {
-            string[] text;
-            try
-            {
-                text = File.ReadAllLines(path);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            var m = Comment.Match(comment.Text);
+            if (!m.Success)
             {
                 continue;
             }
 
-            for (int i = 0; i < text.Length; i++)
+            string reason = m.Groups["reason"].Success ? m.Groups["reason"].Value : string.Empty;
+            foreach (var id in m.Groups["ids"].Value.Split(','))
             {
-                var m = Comment.Match(text[i]);
-                if (!m.Success)
+                var entry = (id.Trim(), reason);
+                if (m.Groups["scope"].Value == "file")
                 {
-                    continue;
+                    Add(result.files, comment.File, entry);
                 }
-
-                string reason = m.Groups["reason"].Success ? m.Groups["reason"].Value : string.Empty;
-                foreach (var id in m.Groups["ids"].Value.Split(','))
+                else
                 {
-                    var entry = (id.Trim(), reason);
-                    if (m.Groups["scope"].Value == "file")
-                    {
-                        Add(result.files, path, entry);
-                    }
-                    else
-                    {
-                        Add(result.lines, (path, i + 2), entry);
-                    }
+                    Add(result.lines, (comment.File, comment.Line + 1), entry);
                 }
             }
         }

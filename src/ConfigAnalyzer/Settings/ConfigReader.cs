@@ -22,6 +22,10 @@ public sealed class ConfigReader
     private readonly List<FilterBlock> blocks = new List<FilterBlock>();
     private readonly List<string> files = new List<string>();
     private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
+
+    // Comment lines meant for MailStorage (suppressions), kept so the linter need not read the files again.
+    private const string DirectivePrefix = "mailstorage-";
+    private readonly List<ConfigComment> directives = new List<ConfigComment>();
     private readonly Dictionary<string, string> seenInFilters = new Dictionary<string, string>(StringComparer.Ordinal);
     private readonly Stack<Input> inputs = new Stack<Input>();
 
@@ -77,6 +81,11 @@ public sealed class ConfigReader
             }
 
             var line = lineParser.Parse(physical);
+            if (line.Kind == ConfigLineKind.Skip && physical.IndexOf(DirectivePrefix, StringComparison.Ordinal) >= 0)
+            {
+                directives.Add(new ConfigComment(input.Path, input.LineNumber, physical));
+            }
+
             if (line.Kind == ConfigLineKind.Continue)
             {
                 continue;
@@ -110,7 +119,7 @@ public sealed class ConfigReader
         return config;
     }
 
-    private DovecotConfig Result(string path) => new DovecotConfig(path, schema, blocks, files, diagnostics);
+    private DovecotConfig Result(string path) => new DovecotConfig(path, schema, blocks, files, diagnostics) { Directives = directives };
 
     private void Warn(string text, SourceLocation? location) =>
         diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, text, location, text));

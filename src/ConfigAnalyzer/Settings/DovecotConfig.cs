@@ -34,6 +34,9 @@ public sealed class DovecotConfig
     /// <summary>Every file read, in reading order.</summary>
     public IReadOnlyList<string> Files { get; }
 
+    /// <summary>Comment lines addressed to MailStorage (<c># mailstorage-disable-next-line ...</c>), in reading order.</summary>
+    public IReadOnlyList<ConfigComment> Directives { get; internal set; } = Array.Empty<ConfigComment>();
+
     /// <summary>Warnings, failed checks and the fatal error, in the order found.</summary>
     public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; }
 

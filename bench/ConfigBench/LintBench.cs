@@ -62,40 +62,14 @@ internal static class LintBench
             lint.Add(watch.Elapsed.TotalMilliseconds);
         }
 
-        var doveconf = new List<double>();
-        for (int i = 0; i < Math.Min(runs, 30); i++)
-        {
-            var psi = new ProcessStartInfo("doveconf") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add(path);
-            psi.ArgumentList.Add("-n");
-            var watch = Stopwatch.StartNew();
-            using var process = Process.Start(psi)!;
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            watch.Stop();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException("doveconf -n failed on " + path);
-            }
+        var doveconf = Timing.DoveconfRuns(path, Math.Min(runs, 30));
 
-            doveconf.Add(watch.Elapsed.TotalMilliseconds);
-        }
-
-        double ours = Median(lint), theirs = Median(doveconf);
+        double ours = Timing.Median(lint), theirs = Timing.Median(doveconf);
         var findings = last!.Diagnostics.GroupBy(d => d.Severity).OrderByDescending(g => g.Key).Select(g => g.Count() + " " + g.Key.ToString().ToLowerInvariant());
         Console.WriteLine(FormattableString.Invariant($"config:  {path}   profile: {profile.SourcePath}"));
         Console.WriteLine(FormattableString.Invariant($"  {last.Rules.Count} rules ran, {last.Diagnostics.Count} findings ({string.Join(", ", findings)})"));
-        Console.WriteLine(FormattableString.Invariant($"  read + lint (warm, in-process, {lint.Count} runs): median {ours:F3} ms (read {Median(read):F3} ms), p90 {Percentile(lint, 0.9):F3} ms"));
+        Console.WriteLine(FormattableString.Invariant($"  read + lint (warm, in-process, {lint.Count} runs): median {ours:F3} ms (read {Timing.Median(read):F3} ms), p90 {Timing.Percentile(lint, 0.9):F3} ms"));
         Console.WriteLine(FormattableString.Invariant($"  doveconf -n (process, {doveconf.Count} runs):        median {theirs:F3} ms"));
         Console.WriteLine(FormattableString.Invariant($"  ratio doveconf/lint: {theirs / ours:F1}x"));
-    }
-
-    private static double Median(List<double> values) => Percentile(values, 0.5);
-
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.OrderBy(v => v).ToList();
-        return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
     }
 }

@@ -33,29 +33,11 @@ for (int i = 0; i < runs; i++)
     ours.Add(watch.Elapsed.TotalMilliseconds);
 }
 
-var doveconf = new List<double>();
-for (int i = 0; i < Math.Min(runs, 30); i++)
-{
-    var psi = new ProcessStartInfo("doveconf") { RedirectStandardOutput = true, RedirectStandardError = true };
-    psi.ArgumentList.Add("-c");
-    psi.ArgumentList.Add(path);
-    psi.ArgumentList.Add("-n");
-    var watch = Stopwatch.StartNew();
-    using var process = Process.Start(psi)!;
-    process.StandardOutput.ReadToEnd();
-    process.WaitForExit();
-    watch.Stop();
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException("doveconf -n failed on " + path);
-    }
+var doveconf = Timing.DoveconfRuns(path, Math.Min(runs, 30));
 
-    doveconf.Add(watch.Elapsed.TotalMilliseconds);
-}
-
-double oursMedian = Median(ours), doveconfMedian = Median(doveconf);
+double oursMedian = Timing.Median(ours), doveconfMedian = Timing.Median(doveconf);
 Console.WriteLine(FormattableString.Invariant($"config:            {path}"));
-Console.WriteLine(FormattableString.Invariant($"MailStorage (warm, in-process, {ours.Count} runs): median {oursMedian:F3} ms, p90 {Percentile(ours, 0.9):F3} ms"));
+Console.WriteLine(FormattableString.Invariant($"MailStorage (warm, in-process, {ours.Count} runs): median {oursMedian:F3} ms, p90 {Timing.Percentile(ours, 0.9):F3} ms"));
 Console.WriteLine(FormattableString.Invariant($"doveconf -n (process, {doveconf.Count} runs):       median {doveconfMedian:F3} ms"));
 Console.WriteLine(FormattableString.Invariant($"ratio doveconf/MailStorage: {doveconfMedian / oursMedian:F1}x"));
 return 0;
@@ -68,10 +50,4 @@ static void Check(DovecotConfig config)
     }
 }
 
-static double Median(List<double> values) => Percentile(values, 0.5);
 
-static double Percentile(List<double> values, double p)
-{
-    var sorted = values.OrderBy(v => v).ToList();
-    return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
-}

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using MailStorage.PowerShell.Common;
 using MailStorage.ConfigAnalyzer.Settings;
 
 namespace MailStorage.PowerShell.Commands;
@@ -64,24 +65,7 @@ public sealed class GetMailStorageConfigCommand : PSCmdlet
             }
         }
 
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        if (Directory.Exists(path))
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException("'" + path + "' is a directory; give the main configuration file, e.g. " + System.IO.Path.Combine(path, "dovecot.conf") + "."),
-                "GetMailStorageConfigPathIsDirectory",
-                ErrorCategory.InvalidArgument,
-                Path));
-        }
-
-        if (!File.Exists(path))
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ItemNotFoundException("Cannot find the Dovecot configuration file '" + path + "'."),
-                "GetMailStorageConfigFileNotFound",
-                ErrorCategory.ObjectNotFound,
-                Path));
-        }
+        string path = ConfigFileArgument.Resolve(this, Path, "GetMailStorageConfig");
 
         var config = ConfigReader.Read(path);
         foreach (var diagnostic in config.Diagnostics)

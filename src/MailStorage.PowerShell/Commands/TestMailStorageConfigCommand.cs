@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using MailStorage.PowerShell.Common;
 using System.Text;
 using MailStorage.ConfigAnalyzer.Rules;
 using MailStorage.ConfigAnalyzer.Settings;
@@ -89,24 +90,7 @@ public sealed class TestMailStorageConfigCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        if (Directory.Exists(path))
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException("'" + path + "' is a directory; give the main configuration file, e.g. " + System.IO.Path.Combine(path, "dovecot.conf") + "."),
-                "TestMailStorageConfigPathIsDirectory",
-                ErrorCategory.InvalidArgument,
-                Path));
-        }
-
-        if (!File.Exists(path))
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ItemNotFoundException("Cannot find the Dovecot configuration file '" + path + "'."),
-                "TestMailStorageConfigFileNotFound",
-                ErrorCategory.ObjectNotFound,
-                Path));
-        }
+        string path = ConfigFileArgument.Resolve(this, Path, "TestMailStorageConfig");
 
         // The same file piped twice (Get-MailStorageConfig | Test-MailStorageConfig) is linted once.
         if (!linted.Add(path))

@@ -13,7 +13,10 @@
     FormatsToProcess     = @('artifacts/module/MailStorage.Format.ps1xml')
     CmdletsToExport      = @(
         'ConvertTo-DovecotConfig'
+        'Export-MailStorageProfile'
         'Get-MailStorageConfig'
+        'Get-MailStorageFileSystem'
+        'Test-MailStorageCapability'
         'Test-MailStorageConfig'
     )
     FunctionsToExport    = @()

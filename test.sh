@@ -20,31 +20,27 @@ finish() {
   exit 0
 }
 
-# Dovecot's doveconf is the oracle the tests compare against.
-if [ ! -x /usr/bin/doveconf ]; then
+# What the tests need from Debian, as "command:package" (the command tells whether the package is there):
+# doveconf is the oracle; python3 runs the schema checker; cc compiles the struct layout checks; the
+# filesystem tests mount xfs and btrfs images, bindfs, and a two-client GlusterFS volume (tests/testbeds).
+needs=(doveconf:dovecot-core python3:python3 cc:gcc mkfs.xfs:xfsprogs mkfs.btrfs:btrfs-progs
+       bindfs:bindfs glusterd:glusterfs-server glusterfs:glusterfs-client)
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+missing=()
+for need in "${needs[@]}"; do
+  have "${need%%:*}" || missing+=("${need#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
-    echo "test.sh: installing dovecot-core (doveconf)" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-core >/dev/null \
-      || { problems+=("apt-get install dovecot-core failed"); failed=$((failed + 1)); finish; }
+    echo "test.sh: installing ${missing[*]}" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+      || { problems+=("apt-get install ${missing[*]} failed"); failed=$((failed + 1)); finish; }
   elif [ "${CI:-}" = "true" ]; then
-    problems+=("/usr/bin/doveconf is missing and this is not root: install dovecot-core")
+    problems+=("${missing[*]} missing and this is not root: the tests need them (and root, to mount test filesystems)")
     failed=$((failed + 1))
     finish
   else
-    echo "test.sh: /usr/bin/doveconf is missing (run as root, or apt-get install dovecot-core); tests against it will fail" >&2
-  fi
-fi
-
-# python3 runs the settings schema checker (tools/settings-schema/check.py) from the xunit suite.
-if ! command -v python3 >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "test.sh: installing python3" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null \
-      || { problems+=("apt-get install python3 failed"); failed=$((failed + 1)); finish; }
-  elif [ "${CI:-}" = "true" ]; then
-    problems+=("python3 is missing and this is not root: install python3")
-    failed=$((failed + 1))
-    finish
+    echo "test.sh: ${missing[*]} missing (run as root, or apt-get install them); the tests that need them will fail" >&2
   fi
 fi
 

@@ -7,16 +7,19 @@ using System.Text;
 using MailStorage.ConfigAnalyzer.Rules;
 using MailStorage.ConfigAnalyzer.Settings;
 using MailStorage.ConfigAnalyzer.Storage;
+using MailStorage.Core.FileSystems;
 
 namespace MailStorage.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Lints a Dovecot configuration against the storage it runs on and writes what is unsafe there.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "MailStorageConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsDiagnostic.Test, "MailStorageConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
 [OutputType(typeof(StorageDiagnostic), typeof(bool))]
 public sealed class TestMailStorageConfigCommand : PSCmdlet
 {
+    private const string ProfileSet = "Profile";
+    private const string DetectSet = "Detect";
     private readonly List<LintResult> results = new();
     private readonly HashSet<string> linted = new(StringComparer.Ordinal);
     private StorageProfile? profile;
@@ -33,9 +36,16 @@ public sealed class TestMailStorageConfigCommand : PSCmdlet
     /// The storage profile (mailstorage.yaml): Dovecot version, topology, host count and the mounts under the mail
     /// paths. Without it only the rules that need no storage knowledge run.
     /// </summary>
-    [Parameter]
+    [Parameter(ParameterSetName = ProfileSet)]
     [ValidateNotNullOrEmpty]
     public string? ProfilePath { get; set; }
+
+    /// <summary>
+    /// Instead of a profile file, detect the storage on this host: the mounts under the paths the configuration
+    /// uses, as Export-MailStorageProfile -ConfigPath makes them (topology single).
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = DetectSet)]
+    public SwitchParameter Detect { get; set; }
 
     /// <summary>The least severity to report: Info (everything), Warning, or Error.</summary>
     [Parameter]
@@ -108,12 +118,32 @@ public sealed class TestMailStorageConfigCommand : PSCmdlet
             }
         }
 
-        var result = ConfigLinter.Lint(config, profile, new LintOptions
+        var storage = profile;
+        if (Detect)
+        {
+            try
+            {
+                var export = ProfileExporter.Export(Array.Empty<string>(), config, Topology.Single, null, "(detected on " + Environment.MachineName + ")");
+                foreach (var warning in export.Warnings)
+                {
+                    WriteWarning(path + ": " + warning);
+                }
+
+                storage = export.Profile;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException)
+            {
+                WriteError(new ErrorRecord(ex, "TestMailStorageConfigDetectFailed", ErrorCategory.ReadError, Path));
+                return;
+            }
+        }
+
+        var result = ConfigLinter.Lint(config, storage, new LintOptions
         {
             MinimumSeverity = StorageDiagnostic.Convert(Severity),
             IncludeSuppressed = IncludeSuppressed,
         });
-        WriteVerbose(path + ": " + result.Rules.Count + " rules ran" + (profile == null ? " (no storage profile: rules that need one were skipped)" : " against " + profile.SourcePath) +
+        WriteVerbose(path + ": " + result.Rules.Count + " rules ran" + (storage == null ? " (no storage profile: rules that need one were skipped)" : " against " + storage.SourcePath) +
             ", " + result.Diagnostics.Count + " findings");
         results.Add(result);
 

@@ -1,0 +1,111 @@
+using System.Runtime.InteropServices;
+
+namespace MailStorage.Core.Interop;
+
+// fcntl.h, unistd.h, stdio.h, sys/stat.h: opening, linking, renaming, removing, reading and writing files by
+// descriptor, as Dovecot does on shared storage.
+internal static partial class Libc
+{
+    // x86_64 values (asm-generic): a test compares them with the C headers.
+    internal const int O_RDONLY = 0x0;
+    internal const int O_WRONLY = 0x1;
+    internal const int O_RDWR = 0x2;
+    internal const int O_CREAT = 0x40;
+    internal const int O_EXCL = 0x80;
+    internal const int O_TRUNC = 0x200;
+    internal const int O_APPEND = 0x400;
+    internal const int O_DIRECTORY = 0x10000;
+    internal const int O_NOFOLLOW = 0x20000;
+    internal const int O_CLOEXEC = 0x80000;
+
+    /// <summary>fchown/chown's "leave unchanged" owner and group: (uid_t)-1.</summary>
+    internal const uint NoChange = uint.MaxValue;
+
+    /// <summary>A timestamp, <c>struct timespec</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct timespec_t
+    {
+        public long tv_sec;
+        public long tv_nsec;
+
+        /// <summary>Milliseconds since the epoch.</summary>
+        internal readonly double UnixMilliseconds => tv_sec * 1000.0 + tv_nsec / 1_000_000.0;
+    }
+
+    /// <summary><c>struct stat</c> of glibc on x86_64; checked against the C compiler by a test.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal unsafe struct stat_t
+    {
+        public ulong st_dev;
+        public ulong st_ino;
+        public ulong st_nlink;
+        public uint st_mode;
+        public uint st_uid;
+        public uint st_gid;
+        private int pad0;
+        public ulong st_rdev;
+        public long st_size;
+        public long st_blksize;
+        public long st_blocks;
+        public timespec_t st_atim;
+        public timespec_t st_mtim;
+        public timespec_t st_ctim;
+        private fixed long reserved[3];
+    }
+
+    /// <summary>open(2): a descriptor, or -1 with errno.</summary>
+    [LibraryImport(Name, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int open(string path, int flags, uint mode);
+
+    /// <summary>close(2).</summary>
+    [LibraryImport(Name, EntryPoint = "close", SetLastError = true)]
+    internal static partial int close(int fd);
+
+    /// <summary>link(2): a second name for a file; the dotlock primitive of <c>dotlock_use_excl=no</c>.</summary>
+    [LibraryImport(Name, EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int link(string oldpath, string newpath);
+
+    /// <summary>rename(2).</summary>
+    [LibraryImport(Name, EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int rename(string oldpath, string newpath);
+
+    /// <summary>unlink(2).</summary>
+    [LibraryImport(Name, EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int unlink(string path);
+
+    /// <summary>mkdir(2).</summary>
+    [LibraryImport(Name, EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mkdir(string path, uint mode);
+
+    /// <summary>stat(2) (glibc 2.33 and later export it as a function).</summary>
+    [LibraryImport(Name, EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int stat(string path, out stat_t buf);
+
+    /// <summary>fstat(2).</summary>
+    [LibraryImport(Name, EntryPoint = "fstat", SetLastError = true)]
+    internal static partial int fstat(int fd, out stat_t buf);
+
+    /// <summary>fchown(2); with <see cref="NoChange"/> for both it changes nothing but, on NFS and FUSE, flushes the attribute cache.</summary>
+    [LibraryImport(Name, EntryPoint = "fchown", SetLastError = true)]
+    internal static partial int fchown(int fd, uint owner, uint group);
+
+    /// <summary>chown(2); see <see cref="fchown"/>.</summary>
+    [LibraryImport(Name, EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int chown(string path, uint owner, uint group);
+
+    /// <summary>pwrite(2): bytes written, or -1 with errno.</summary>
+    [LibraryImport(Name, EntryPoint = "pwrite", SetLastError = true)]
+    internal static unsafe partial nint pwrite(int fd, byte* buf, nuint count, long offset);
+
+    /// <summary>pread(2): bytes read, or -1 with errno.</summary>
+    [LibraryImport(Name, EntryPoint = "pread", SetLastError = true)]
+    internal static unsafe partial nint pread(int fd, byte* buf, nuint count, long offset);
+
+    /// <summary>fsync(2).</summary>
+    [LibraryImport(Name, EntryPoint = "fsync", SetLastError = true)]
+    internal static partial int fsync(int fd);
+
+    /// <summary>futimens(2): sets atime and mtime of an open file.</summary>
+    [LibraryImport(Name, EntryPoint = "futimens", SetLastError = true)]
+    internal static unsafe partial int futimens(int fd, timespec_t* times);
+}

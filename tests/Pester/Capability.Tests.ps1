@@ -55,6 +55,32 @@ Describe 'Test-MailStorageCapability on a tmpfs with a bind-mount peer' {
     }
 }
 
+Describe 'The measured recommendation checks a configuration' {
+    BeforeAll {
+        $script:ConfDir = Join-Path $Root 'conf'
+        New-Item -ItemType Directory -Path $ConfDir | Out-Null
+        # The storage was measured to need mmap_disable = no here (a coherent tmpfs): give it the other value.
+        $script:Conf = Join-Path $ConfDir 'dovecot.conf'
+        Set-Content -Path $Conf -Value "mail_location = maildir:$A/%n", 'mmap_disable = yes'
+    }
+
+    It 'Test-MailStorageConfig -Recommendation reports each setting the configuration gives another value (MSD007)' {
+        $found = @(Test-MailStorageConfig -Path $Conf -Recommendation $Summary[0] | Where-Object RuleId -eq 'MSD007')
+        $found.Count | Should -BeGreaterOrEqual 1
+        $mmap = $found | Where-Object Message -like 'mmap_disable*'
+        $mmap.Line | Should -Be 2
+        $mmap.File | Should -Be $Conf
+    }
+
+    It 'Export-MailStorageProfile -Recommendation writes requires: that the linter holds the configuration to' {
+        $profile = Join-Path $ConfDir 'measured.yaml'
+        Export-MailStorageProfile -Path $A -Recommendation $Summary[0] -OutFile $profile
+        (Get-Content -Raw $profile) | Should -Match 'requires:'
+        $found = @(Test-MailStorageConfig -Path $Conf -ProfilePath $profile | Where-Object RuleId -eq 'MSD007')
+        ($found | Where-Object Message -like 'mmap_disable*').Line | Should -Be 2
+    }
+}
+
 Describe 'Test-MailStorageCapability input and -WhatIf' {
     It '-WhatIf creates nothing' {
         $before = @(Get-ChildItem -Force $A | ForEach-Object Name)

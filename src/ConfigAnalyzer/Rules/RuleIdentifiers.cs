@@ -25,6 +25,9 @@ public static class RuleIdentifiers
     /// <summary>A mail path that no mount of the profile contains.</summary>
     public const string PathNotInProfile = "MSD006";
 
+    /// <summary>The configuration differs from what the probed storage needs (the profile's requires:).</summary>
+    public const string StorageRequirementNotMet = "MSD007";
+
     /// <summary>mmap of indexes on shared storage.</summary>
     public const string MmapOnSharedStorage = "MSD010";
 

@@ -25,12 +25,13 @@ namespace MailStorage.ConfigAnalyzer.Storage;
 /// </summary>
 public sealed class StorageProfile
 {
-    private static readonly string[] TopLevelKeys = { "dovecot", "topology", "hosts", "mounts", "rules" };
+    private static readonly string[] TopLevelKeys = { "dovecot", "topology", "hosts", "mounts", "rules", "requires" };
     private static readonly string[] MountKeys = { "path", "type", "options" };
 
     /// <summary>Creates a profile.</summary>
-    public StorageProfile(string dovecotVersion, Topology topology, int? hosts, IReadOnlyList<MountDefinition> mounts, IReadOnlyDictionary<string, string> severityOverrides, string sourcePath)
+    public StorageProfile(string dovecotVersion, Topology topology, int? hosts, IReadOnlyList<MountDefinition> mounts, IReadOnlyDictionary<string, string> severityOverrides, string sourcePath, IReadOnlyList<StorageRequirement>? requirements = null)
     {
+        Requirements = requirements ?? Array.Empty<StorageRequirement>();
         DovecotVersion = dovecotVersion;
         Topology = topology;
         Hosts = hosts;
@@ -53,6 +54,17 @@ public sealed class StorageProfile
 
     /// <summary>Rule id to severity word (error, warning, info, none).</summary>
     public IReadOnlyDictionary<string, string> SeverityOverrides { get; }
+
+    /// <summary>Settings the storage is known to need (<c>requires:</c>), e.g. from Test-MailStorageCapability.</summary>
+    public IReadOnlyList<StorageRequirement> Requirements { get; }
+
+    /// <summary>This profile with <paramref name="requirements"/> added, replacing any for the same settings.</summary>
+    public StorageProfile WithRequirements(IEnumerable<StorageRequirement> requirements)
+    {
+        var added = requirements.ToList();
+        var kept = Requirements.Where(r => added.All(a => a.Setting != r.Setting));
+        return new StorageProfile(DovecotVersion, Topology, Hosts, Mounts, SeverityOverrides, SourcePath, kept.Concat(added).ToList());
+    }
 
     /// <summary>The profile file.</summary>
     public string SourcePath { get; }
@@ -175,7 +187,40 @@ public sealed class StorageProfile
             }
         }
 
-        return new StorageProfile(version, topology, hosts, mounts, overrides, path);
+        var requirements = new List<StorageRequirement>();
+        if (Child(root, "requires") is YamlNode requiresNode)
+        {
+            if (!(requiresNode is YamlMappingNode requires))
+            {
+                throw new StorageProfileException("requires must map Dovecot settings to the value the storage needs", At(path, requiresNode.Start));
+            }
+
+            foreach (var entry in requires.Children)
+            {
+                string setting = Text(entry.Key, path);
+                if (Settings.SettingsSchema.Dovecot23.Root.FindSetting(setting) == null)
+                {
+                    throw new StorageProfileException("requires names '" + setting + "', which is not a Dovecot setting", At(path, entry.Key.Start));
+                }
+
+                // Either "setting: value" or "setting: { value: ..., reason: ... }".
+                string value, reason = string.Empty;
+                if (entry.Value is YamlMappingNode detail)
+                {
+                    var valueNode = Child(detail, "value") ?? throw new StorageProfileException("requirement for " + setting + " has no value", At(path, entry.Value.Start));
+                    value = Text(valueNode, path);
+                    reason = Child(detail, "reason") is YamlNode reasonNode ? Text(reasonNode, path) : string.Empty;
+                }
+                else
+                {
+                    value = Text(entry.Value, path);
+                }
+
+                requirements.Add(new StorageRequirement(setting, value, reason, At(path, entry.Key.Start)));
+            }
+        }
+
+        return new StorageProfile(version, topology, hosts, mounts, overrides, path, requirements);
     }
 
     private static MountDefinition ReadMount(YamlNode node, string path)

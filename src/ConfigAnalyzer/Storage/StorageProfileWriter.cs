@@ -73,6 +73,21 @@ public static class StorageProfileWriter
             }
         }
 
+        if (profile.Requirements.Count > 0)
+        {
+            text.Append("requires:\n");
+            foreach (var requirement in profile.Requirements)
+            {
+                text.Append("  ").Append(Quote(requirement.Setting)).Append(": { value: ").Append(Quote(requirement.Value, always: true));
+                if (requirement.Reason.Length > 0)
+                {
+                    text.Append(", reason: ").Append(Quote(requirement.Reason, always: true));
+                }
+
+                text.Append(" }\n");
+            }
+        }
+
         return text.ToString();
     }
 

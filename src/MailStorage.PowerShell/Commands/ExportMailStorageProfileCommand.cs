@@ -57,6 +57,13 @@ public sealed class ExportMailStorageProfileCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? OutFile { get; set; }
 
+    /// <summary>
+    /// What Test-MailStorageCapability measured (its summary object): written as the profile's requires:, so a
+    /// lint in CI holds the configuration to what this storage was measured to need (rule MSD007).
+    /// </summary>
+    [Parameter]
+    public StorageRecommendation? Recommendation { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -118,14 +125,15 @@ public sealed class ExportMailStorageProfileCommand : PSCmdlet
             "from " + string.Join(", ", DistinctPaths()) + ".",
             "Check topology and hosts: they cannot be detected.",
         };
-        string yaml = StorageProfileWriter.ToYaml(export.Profile, header);
+        var profile = Recommendation == null ? export.Profile : export.Profile.WithRequirements(Recommendation.ToRequirements());
+        string yaml = StorageProfileWriter.ToYaml(profile, header);
         if (OutFile == null)
         {
             WriteObject(yaml);
             return;
         }
 
-        if (!ShouldProcess(target, "Write a storage profile of " + export.Profile.Mounts.Count + " mounts"))
+        if (!ShouldProcess(target, "Write a storage profile of " + profile.Mounts.Count + " mounts"))
         {
             return;
         }

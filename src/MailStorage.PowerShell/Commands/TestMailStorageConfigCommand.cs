@@ -55,6 +55,13 @@ public sealed class TestMailStorageConfigCommand : PSCmdlet
     [Parameter]
     public SwitchParameter IncludeSuppressed { get; set; }
 
+    /// <summary>
+    /// What Test-MailStorageCapability measured on this storage (its summary object). Its settings become the
+    /// profile's requires: entries, and rule MSD007 reports every setting the configuration gives another value.
+    /// </summary>
+    [Parameter]
+    public StorageRecommendation? Recommendation { get; set; }
+
     /// <summary>Also write the findings as a SARIF 2.1.0 log to this file (for CI and code-scanning services).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -136,6 +143,12 @@ public sealed class TestMailStorageConfigCommand : PSCmdlet
                 WriteError(new ErrorRecord(ex, "TestMailStorageConfigDetectFailed", ErrorCategory.ReadError, Path));
                 return;
             }
+        }
+
+        if (Recommendation != null)
+        {
+            storage = (storage ?? new StorageProfile("2.3", Topology.Single, null, Array.Empty<MountDefinition>(), new Dictionary<string, string>(), "(measured)"))
+                .WithRequirements(Recommendation.ToRequirements());
         }
 
         var result = ConfigLinter.Lint(config, storage, new LintOptions

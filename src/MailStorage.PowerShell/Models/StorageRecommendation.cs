@@ -13,6 +13,7 @@ public sealed class StorageRecommendation
 {
     internal StorageRecommendation(Found.StorageRecommendation recommendation, string path, string? peerPath)
     {
+        Measured = recommendation;
         MmapDisable = recommendation["mmap_disable"] ?? string.Empty;
         LockMethod = recommendation["lock_method"] ?? string.Empty;
         DotlockUseExcl = recommendation["dotlock_use_excl"] ?? string.Empty;
@@ -58,6 +59,13 @@ public sealed class StorageRecommendation
 
     /// <summary>Whether a PeerPath was probed; without one nothing about other clients is known.</summary>
     public bool TestedAcrossMounts { get; }
+
+    // What the probes found, for Test-MailStorageConfig and Export-MailStorageProfile -Recommendation.
+    internal Found.StorageRecommendation Measured { get; }
+
+    /// <summary>The settings as a storage profile's requires: entries.</summary>
+    internal System.Collections.Generic.IReadOnlyList<ConfigAnalyzer.Storage.StorageRequirement> ToRequirements() =>
+        Measured.ToRequirements("Test-MailStorageCapability " + Path + (PeerPath != null ? " -PeerPath " + PeerPath : string.Empty));
 
     /// <summary>The folder probed.</summary>
     public string Path { get; }

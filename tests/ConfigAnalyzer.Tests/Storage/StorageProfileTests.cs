@@ -1,4 +1,5 @@
 using System.IO;
+using System.Linq;
 using MailStorage.ConfigAnalyzer.Storage;
 using Xunit;
 
@@ -76,5 +77,37 @@ public sealed class StorageProfileTests
                 Assert.NotEmpty(FileSystemCatalog.Describe(kind, System.Array.Empty<string>()).Sources);
             }
         }
+    }
+}
+
+public sealed class StorageRequirementTests
+{
+    [Fact]
+    public void RequiresReadsBothFormsAndRoundTrips()
+    {
+        var profile = StorageProfile.Parse(new StringReader("requires:\n  mmap_disable: { value: \"yes\", reason: \"mmap missed a write\" }\n  mail_fsync: always\n"), "p.yaml");
+        Assert.Equal(2, profile.Requirements.Count);
+        Assert.Equal("yes", profile.Requirements[0].Value);
+        Assert.Equal("mmap missed a write", profile.Requirements[0].Reason);
+        Assert.Equal(2, profile.Requirements[0].Location.Line);
+        var again = StorageProfile.Parse(new StringReader(StorageProfileWriter.ToYaml(profile)), "q.yaml");
+        Assert.Equal(new[] { "mmap_disable = yes", "mail_fsync = always" }, again.Requirements.Select(r => r.ToString()));
+        Assert.Equal("mmap missed a write", again.Requirements[0].Reason);
+    }
+
+    [Fact]
+    public void RequiresNamesOnlyDovecotSettings()
+    {
+        var e = Assert.Throws<StorageProfileException>(() => StorageProfile.Parse(new StringReader("requires:\n  mmap_disabled: yes\n"), "p.yaml"));
+        Assert.Equal(2, e.Location.Line);
+        Assert.Contains("not a Dovecot setting", e.Reason, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithRequirementsReplacesTheSameSetting()
+    {
+        var profile = StorageProfile.Parse(new StringReader("requires:\n  mail_fsync: optimized\n"), "p.yaml")
+            .WithRequirements(new[] { new StorageRequirement("mail_fsync", "always", "measured", default) });
+        Assert.Equal("always", profile.Requirements.Single().Value);
     }
 }

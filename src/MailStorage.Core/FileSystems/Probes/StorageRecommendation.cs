@@ -48,6 +48,13 @@ public sealed class StorageRecommendation
     /// <summary>The recommended value of a setting; null when it is not one of the recommended settings.</summary>
     public string? this[string name] => Settings.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal))?.Value;
 
+    /// <summary>
+    /// The recommendation as a storage profile's <c>requires:</c> entries, so the linter (rule MSD007) can hold a
+    /// configuration to what this storage was measured to need.
+    /// </summary>
+    public IReadOnlyList<MailStorage.ConfigAnalyzer.Storage.StorageRequirement> ToRequirements(string source) =>
+        Settings.Select(s => new MailStorage.ConfigAnalyzer.Storage.StorageRequirement(s.Name, s.Value, s.Reason, new MailStorage.ConfigAnalyzer.Syntax.SourceLocation(source, 0, 0))).ToList();
+
     /// <summary>The recommendation the results call for.</summary>
     public static StorageRecommendation From(IReadOnlyList<ProbeResult> results)
     {

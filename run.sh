@@ -86,6 +86,27 @@ if ($bySeverity.Error -gt 0) {
     Write-Host "Verdict: clean, nothing to report."
 }
 Write-Host ""
+
+# The storage itself: what a temporary folder here is, and what it really does (no second client to compare with).
+$probeDir = [IO.Path]::Combine([IO.Path]::GetTempPath(), "mailstorage-run-" + [guid]::NewGuid().ToString("N").Substring(0, 8))
+New-Item -ItemType Directory -Path $probeDir | Out-Null
+try {
+    Write-Host "--- Get-MailStorageFileSystem $probeDir ---"
+    $fs = Get-MailStorageFileSystem -Path $probeDir
+    Write-Host ("  {0} on {1} ({2}, magic {3}), mounted from {4}" -f $fs.Type, $fs.MountPoint, $fs.FsTypeName, $fs.Magic, $fs.Source)
+    Write-Host "--- Test-MailStorageCapability $probeDir (no -PeerPath: cross-client probes are skipped) ---"
+    $probes = @(Test-MailStorageCapability -Path $probeDir -TimeoutSeconds 2 -ProgressAction SilentlyContinue)
+    $results = @($probes | Where-Object { $_ -is [MailStorage.PowerShell.ProbeResult] })
+    $supported = @($results | Where-Object { "$($_.Result)" -eq "Supported" }).Count
+    Write-Host ("  {0} probes: {1} supported, {2} skipped, {3} other" -f $results.Count, $supported,
+        @($results | Where-Object { "$($_.Result)" -eq "Skipped" }).Count, @($results | Where-Object { "$($_.Result)" -notin "Supported", "Skipped" }).Count)
+    $summary = $probes | Where-Object { $_ -is [MailStorage.PowerShell.StorageRecommendation] }
+    Write-Host "  This storage needs:"
+    foreach ($name in $summary.Settings.Keys) { Write-Host ("    {0,-17} = {1,-9} {2}" -f $name, $summary.Settings[$name], $summary.Reasons[$name]) }
+} finally {
+    Remove-Item -Recurse -Force $probeDir
+}
+Write-Host ""
 Write-Host "--- Get-MailStorageConfig -NonDefault | ConvertTo-DovecotConfig (doveconf -n) ---"
 $text = $settings | ConvertTo-DovecotConfig
 Write-Host -NoNewline $text

@@ -14,10 +14,15 @@
     CmdletsToExport      = @(
         'ConvertTo-DovecotConfig'
         'Export-MailStorageProfile'
+        'Get-MailIndexLock'
         'Get-MailStorageConfig'
         'Get-MailStorageFileSystem'
+        'Lock-MailIndex'
+        'Remove-MailIndexLock'
         'Test-MailStorageCapability'
         'Test-MailStorageConfig'
+        'Unlock-MailIndex'
+        'Use-MailIndexLock'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -81,6 +81,24 @@ internal static partial class Libc
     [LibraryImport(Name, EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int stat(string path, out stat_t buf);
 
+    /// <summary>lstat(2): the status of a link itself; dotlocks are checked with it, as Dovecot does.</summary>
+    [LibraryImport(Name, EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int lstat(string path, out stat_t buf);
+
+    /// <summary>utimensat's directory argument meaning "relative to the working directory".</summary>
+    internal const int AT_FDCWD = -100;
+
+    /// <summary>utimensat's flag: change a symbolic link itself, never what it points to.</summary>
+    internal const int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    /// <summary>utimensat(2); with null times it sets atime and mtime to now (a dotlock refresh, Dovecot's utime(path, NULL)).</summary>
+    [LibraryImport(Name, EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial int utimensat(int dirfd, string path, timespec_t* times, int flags);
+
+    /// <summary>ftruncate(2).</summary>
+    [LibraryImport(Name, EntryPoint = "ftruncate", SetLastError = true)]
+    internal static partial int ftruncate(int fd, long length);
+
     /// <summary>fstat(2).</summary>
     [LibraryImport(Name, EntryPoint = "fstat", SetLastError = true)]
     internal static partial int fstat(int fd, out stat_t buf);

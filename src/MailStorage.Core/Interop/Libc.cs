@@ -17,6 +17,7 @@ internal static partial class Libc
     // errno values used by callers to tell expected outcomes from failures.
     internal const int EPERM = 1;
     internal const int ENOENT = 2;
+    internal const int ESRCH = 3;
     internal const int EINTR = 4;
     internal const int EIO = 5;
     internal const int EBADF = 9;

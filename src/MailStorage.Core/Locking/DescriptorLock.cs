@@ -1,0 +1,175 @@
+using System;
+using System.IO;
+using System.Threading;
+using MailStorage.Core.Interop;
+
+namespace MailStorage.Core.Locking;
+
+/// <summary>
+/// What fcntl and flock locks share: a lock on an open descriptor of the file itself, granted by the kernel, dropped by
+/// the kernel when the descriptor is closed (so a holder that dies frees it at once).
+/// </summary>
+internal abstract class DescriptorLock : IFileLock
+{
+    private const int Held = 0;
+    private const int Released = 1;
+    private readonly LockDescriptor descriptor;
+    private int state;
+
+    protected DescriptorLock(LockDescriptor descriptor, LockMode mode)
+    {
+        this.descriptor = descriptor;
+        Mode = mode;
+        AcquiredAt = DateTimeOffset.UtcNow;
+    }
+
+    public string Path => descriptor.Path;
+
+    public string LockPath => descriptor.Path;
+
+    public abstract LockMethod Method { get; }
+
+    public LockMode Mode { get; }
+
+    public DateTimeOffset AcquiredAt { get; }
+
+    public bool IsHeld => Volatile.Read(ref state) == Held;
+
+    public bool IsLost => false;
+
+    /// <summary>The kind of lock call, as <see cref="Libc.TryLock"/> takes it.</summary>
+    protected abstract Libc.LockKind Kind { get; }
+
+    public bool Release()
+    {
+        if (Interlocked.Exchange(ref state, Released) == Released)
+        {
+            return true;
+        }
+
+        try
+        {
+            _ = Libc.TryLock(descriptor.Fd, Kind, Libc.F_UNLCK, descriptor.Path);
+            DescriptorPool.Return(descriptor);
+        }
+        catch (IOException)
+        {
+            // Closing the descriptor drops the lock anyway.
+            descriptor.Close();
+        }
+
+        LockWait.NotifyReleased();
+        return true;
+    }
+
+    public void Dispose() => Release();
+
+    public override string ToString() => Method + " " + Mode + " lock on " + Path + (IsHeld ? " (held)" : " (released)");
+
+    /// <summary>
+    /// One non-blocking attempt: the lock and the descriptor it was taken on, or null when another holder has it.
+    /// With <see cref="LockOptions.CheckReplaced"/> the path must still name the locked file afterwards; when it was
+    /// replaced meanwhile, the new file is locked instead.
+    /// </summary>
+    internal static LockDescriptor? TryAcquire(string path, Libc.LockKind kind, LockMode mode, bool checkReplaced)
+    {
+        short type = mode == LockMode.Shared ? Libc.F_RDLCK : Libc.F_WRLCK;
+        bool needWrite = kind != Libc.LockKind.Flock && mode == LockMode.Exclusive;
+        for (int round = 0; ; round++)
+        {
+            var descriptor = DescriptorPool.Rent(path, needWrite);
+            bool granted;
+            try
+            {
+                granted = Libc.TryLock(descriptor.Fd, kind, type, path);
+            }
+            catch
+            {
+                descriptor.Close();
+                throw;
+            }
+
+            if (!granted)
+            {
+                DescriptorPool.Return(descriptor);
+                return null;
+            }
+
+            if (!checkReplaced || StillNames(path, descriptor))
+            {
+                return descriptor;
+            }
+
+            // Replaced (rotated, purged, recreated) between open and lock: this descriptor locks a file nobody uses.
+            _ = Libc.TryLock(descriptor.Fd, kind, Libc.F_UNLCK, path);
+            descriptor.Close();
+            if (round == 10)
+            {
+                throw new IOException("Could not lock " + path + ": it was replaced again every time it was locked (10 times).");
+            }
+        }
+    }
+
+    private static bool StillNames(string path, LockDescriptor descriptor)
+    {
+        int result;
+        Libc.stat_t st;
+        do
+        {
+            result = Libc.stat(path, out st);
+        }
+        while (result < 0 && Libc.LastErrno == Libc.EINTR);
+        if (result < 0)
+        {
+            int errno = Libc.LastErrno;
+            if (errno == Libc.ENOENT)
+            {
+                return false;
+            }
+
+            throw Libc.Failure("stat", path, errno);
+        }
+
+        return st.st_ino == descriptor.Inode && st.st_dev == descriptor.Device;
+    }
+}
+
+/// <summary>A whole-file fcntl lock taken as an OFD lock (F_OFD_SETLK): a read lock when Shared, else a write lock.</summary>
+internal sealed class FcntlLock : DescriptorLock
+{
+    private FcntlLock(LockDescriptor descriptor, LockMode mode)
+        : base(descriptor, mode)
+    {
+    }
+
+    public override LockMethod Method => LockMethod.Fcntl;
+
+    protected override Libc.LockKind Kind => Libc.LockKind.Ofd;
+
+    /// <summary>One non-blocking attempt; null when another holder (classic, OFD, any process) has a conflicting lock.</summary>
+    public static FcntlLock? TryAcquire(string path, LockMode mode, bool checkReplaced)
+    {
+        var descriptor = TryAcquire(path, Libc.LockKind.Ofd, mode, checkReplaced);
+        return descriptor == null ? null : new FcntlLock(descriptor, mode);
+    }
+}
+
+/// <summary>A flock(2) lock: LOCK_SH when Shared, else LOCK_EX, always with LOCK_NB.</summary>
+internal sealed class FlockLock : DescriptorLock
+{
+    private FlockLock(LockDescriptor descriptor, LockMode mode)
+        : base(descriptor, mode)
+    {
+    }
+
+    public override LockMethod Method => LockMethod.Flock;
+
+    protected override Libc.LockKind Kind => Libc.LockKind.Flock;
+
+    /// <summary>One non-blocking attempt; null when another open file holds a conflicting flock.</summary>
+    public static FlockLock? TryAcquire(string path, LockMode mode, bool checkReplaced)
+    {
+        var descriptor = TryAcquire(path, Libc.LockKind.Flock, mode, checkReplaced);
+        return descriptor == null ? null : new FlockLock(descriptor, mode);
+    }
+}

@@ -14,9 +14,12 @@
     CmdletsToExport      = @(
         'ConvertTo-DovecotConfig'
         'Export-MailStorageProfile'
+        'Get-MailIndex'
         'Get-MailIndexLock'
+        'Get-MailIndexRecord'
         'Get-MailStorageConfig'
         'Get-MailStorageFileSystem'
+        'Get-MailStorageMailbox'
         'Lock-MailIndex'
         'Remove-MailIndexLock'
         'Test-MailStorageCapability'

@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace MailStorage.Core.Caching;
+
+/// <summary>
+/// The index file views of one session (a PowerShell runspace): <see cref="Get"/> hands out one shared view per file
+/// and mode; <see cref="Clear"/> (Clear-MailIndexCache) drops them all.
+/// </summary>
+public sealed class IndexCache : IDisposable
+{
+    private readonly object gate = new();
+    private readonly Dictionary<(string Path, IndexCacheMode Mode), IndexFileView> views = new();
+    private readonly Counters counters = new();
+
+    /// <summary>The shared view of <paramref name="path"/> under <paramref name="mode"/>, made on first use.</summary>
+    public IndexFileView Get(string path, IndexCacheMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var key = (System.IO.Path.GetFullPath(path), mode);
+        lock (gate)
+        {
+            if (!views.TryGetValue(key, out var view))
+            {
+                view = new IndexFileView(key.Item1, mode, null, counters);
+                views.Add(key, view);
+            }
+
+            return view;
+        }
+    }
+
+    /// <summary>
+    /// Drops (disposes) every view; memory they handed out for Mmap is unmapped. The byte, revalidation and reread
+    /// counters are the session's totals and are kept.
+    /// </summary>
+    public void Clear()
+    {
+        List<IndexFileView> dropped;
+        lock (gate)
+        {
+            dropped = new List<IndexFileView>(views.Values);
+            views.Clear();
+        }
+
+        foreach (var view in dropped)
+        {
+            view.Dispose();
+        }
+    }
+
+    /// <summary>Views held now, and the session's bytes read, revalidations and rereads.</summary>
+    public IndexCacheStatistics Statistics
+    {
+        get
+        {
+            int count;
+            lock (gate)
+            {
+                count = views.Count;
+            }
+
+            return new IndexCacheStatistics(count, counters.BytesRead, counters.Revalidations, counters.Rereads);
+        }
+    }
+
+    /// <summary>Same as <see cref="Clear"/>.</summary>
+    public void Dispose() => Clear();
+
+    /// <summary>Totals the views of one cache add to.</summary>
+    internal sealed class Counters
+    {
+        private long bytesRead, revalidations, rereads;
+
+        public long BytesRead => Interlocked.Read(ref bytesRead);
+
+        public long Revalidations => Interlocked.Read(ref revalidations);
+
+        public long Rereads => Interlocked.Read(ref rereads);
+
+        public void AddBytesRead(long n) => Interlocked.Add(ref bytesRead, n);
+
+        public void AddRevalidation() => Interlocked.Increment(ref revalidations);
+
+        public void AddReread() => Interlocked.Increment(ref rereads);
+    }
+}

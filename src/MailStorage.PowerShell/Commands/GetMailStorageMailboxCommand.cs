@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using MailStorage.ConfigAnalyzer.Settings;
+using MailStorage.Core.Mailboxes;
+using MailStorage.PowerShell.Common;
+
+namespace MailStorage.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists the mailboxes of a Maildir++ mail root, or of a user under a Dovecot configuration's mail_location.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "MailStorageMailbox", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(MailStorageMailbox))]
+public sealed class GetMailStorageMailboxCommand : PSCmdlet
+{
+    private const string PathSet = "Path";
+    private const string ConfigSet = "Config";
+
+    /// <summary>The mail root (the Maildir of INBOX, holding the .Folder directories).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>The index root (INDEX= of mail_location), when the index files are not in the Maildirs.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? IndexPath { get; set; }
+
+    /// <summary>The control root (CONTROL= of mail_location), when dovecot-uidlist is not in the Maildirs.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ControlPath { get; set; }
+
+    /// <summary>The Dovecot configuration (dovecot.conf) whose mail_location (and mail_home) to expand.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ConfigSet)]
+    [ValidateNotNullOrEmpty]
+    public string ConfigPath { get; set; } = string.Empty;
+
+    /// <summary>The user (name or name@domain) for %u, %n, %d and ~ in mail_location.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ConfigSet)]
+    [Alias("UserName")]
+    [ValidateNotNullOrEmpty]
+    public string[] User { get; set; } = Array.Empty<string>();
+
+    private DovecotConfig? config;
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        if (ParameterSetName != ConfigSet)
+        {
+            return;
+        }
+
+        string path = ConfigFileArgument.Resolve(this, ConfigPath, "GetMailStorageMailbox");
+        config = ConfigReader.Read(path);
+        var fatal = config.FatalError;
+        if (fatal != null)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new InvalidDataException(fatal.DoveconfText), "GetMailStorageMailboxConfigParseFailed", ErrorCategory.ParserError, path));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        if (config != null)
+        {
+            foreach (string user in User)
+            {
+                ResolvedMailLocation location;
+                try
+                {
+                    location = MailboxLocator.Resolve(config, user);
+                }
+                catch (FormatException ex)
+                {
+                    WriteError(new ErrorRecord(ex, "GetMailStorageMailboxInvalidMailLocation", ErrorCategory.InvalidData, user));
+                    continue;
+                }
+
+                Write(() => MailboxLocator.List(location), location.Root);
+            }
+
+            return;
+        }
+
+        string? index = IndexPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(IndexPath);
+        string? control = ControlPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlPath);
+        foreach (string item in Path)
+        {
+            string root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(item);
+            Write(() => MailboxLocator.List(root, index, control), item);
+        }
+    }
+
+    private void Write(Func<IReadOnlyList<MailboxLocation>> list, string target)
+    {
+        IReadOnlyList<MailboxLocation> mailboxes;
+        try
+        {
+            mailboxes = list();
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            WriteError(new ErrorRecord(new ItemNotFoundException(ex.Message, ex), "GetMailStorageMailboxPathNotFound", ErrorCategory.ObjectNotFound, target));
+            return;
+        }
+        catch (NotSupportedException ex)
+        {
+            WriteError(new ErrorRecord(ex, "GetMailStorageMailboxFormatNotSupported", ErrorCategory.NotImplemented, target));
+            return;
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
+        {
+            WriteError(new ErrorRecord(ex, "GetMailStorageMailboxReadFailed", ErrorCategory.ReadError, target));
+            return;
+        }
+
+        foreach (var mailbox in mailboxes)
+        {
+            WriteObject(new MailStorageMailbox(mailbox));
+        }
+    }
+}

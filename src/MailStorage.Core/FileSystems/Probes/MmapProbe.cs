@@ -12,6 +12,9 @@ namespace MailStorage.Core.FileSystems.Probes;
 /// </summary>
 internal static class MmapProbe
 {
+    // A mapping that shows another mount's write later than this is stale for Dovecot's purposes.
+    private const double CoherentWithinMs = 100;
+
     private const string Setting = "mmap_disable";
     private const int Size = 4096;
 
@@ -81,6 +84,15 @@ internal static class MmapProbe
             }
 
             figures["write visible in mapping after ms"] = Math.Round(ms, 2);
+            if (ms > CoherentWithinMs)
+            {
+                // GlusterFS sometimes drops the page once the attribute cache expires (about a second): not coherent
+                // for Dovecot, which would read stale index data meanwhile.
+                return new ProbeResult(ProbeNames.MmapCoherence, ProbeOutcome.Degraded, Setting,
+                    "A mapping through Path showed a write made through PeerPath only after " + ProbeContext.Ms(ms) +
+                    ": Dovecot would read stale index data meanwhile. Set mmap_disable=yes.", figures);
+            }
+
             return new ProbeResult(ProbeNames.MmapCoherence, ProbeOutcome.Supported, Setting,
                 "A mapping through Path showed a write made through PeerPath after " + ProbeContext.Ms(ms) + ".", figures);
         }

@@ -45,9 +45,10 @@ public sealed class CapabilityProberGlusterFsTests
         ProbeAssert.Outcome(results, ProbeNames.ExclusiveCreateRace, ProbeOutcome.Supported);
         ProbeAssert.Outcome(results, ProbeNames.LinkDotlockRace, ProbeOutcome.Supported);
 
-        // mmap: client A's mapping never sees client B's write.
-        var mmap = ProbeAssert.Outcome(results, ProbeNames.MmapCoherence, ProbeOutcome.Unsupported);
-        Assert.Contains("never", mmap.Detail, StringComparison.Ordinal);
+        // mmap: client A's mapping does not see client B's write in time: never, or (when GlusterFS drops the
+        // page as its attribute cache expires) only after about a second. Either way mmap_disable=yes.
+        var mmap = ProbeAssert.Get(results, ProbeNames.MmapCoherence);
+        Assert.True(mmap.Result is ProbeOutcome.Unsupported or ProbeOutcome.Degraded, mmap.ToString());
 
         // Attributes: about a second stale.
         var stale = ProbeAssert.Outcome(results, ProbeNames.AttributeStaleness, ProbeOutcome.Degraded);
@@ -76,7 +77,7 @@ public sealed class CapabilityProberGlusterFsTests
                 Assert.True(ProbeAssert.Figure(fresh, figure) < 200, fresh.ToString());
             }
 
-            ProbeAssert.Outcome(strict, ProbeNames.MmapCoherence, ProbeOutcome.Unsupported);
+            Assert.NotEqual(ProbeOutcome.Supported, ProbeAssert.Get(strict, ProbeNames.MmapCoherence).Result);
             ProbeAssert.Outcome(strict, ProbeNames.FcntlOfdLockAcrossMounts, ProbeOutcome.Supported);
         }
         finally

@@ -25,7 +25,7 @@ dotnet tool restore >/dev/null
 # The findings table wraps its messages at the terminal's width (160 columns when not on a terminal).
 width=160
 if [ -t 1 ] && cols=$(tput cols 2>/dev/null); then width=$cols; fi
-export MAILSTORAGE_RUN_CONFIG="$config" MAILSTORAGE_RUN_PROFILE="$profile" MAILSTORAGE_RUN_WIDTH="$width"
+export MAILSTORAGE_RUN_CONFIG="$config" MAILSTORAGE_RUN_PROFILE="$profile" MAILSTORAGE_RUN_WIDTH="$width" MAILSTORAGE_RUN_ROOT="$PWD"
 exec dotnet tool run pwsh -NoProfile -NonInteractive -Command '
 $ErrorActionPreference = "Stop"
 Import-Module ./MailStorage.psd1
@@ -106,6 +106,17 @@ try {
 } finally {
     Remove-Item -Recurse -Force $probeDir
 }
+Write-Host ""
+# The indexes of a mailbox, read as Dovecot reads them (the bundled sample was made by doveadm: flags, a keyword,
+# an expunge, a Sent folder; its INBOX has only a transaction log, no dovecot.index yet).
+$sample = Join-Path $env:MAILSTORAGE_RUN_ROOT "examples/sample-mailbox/Maildir"
+Write-Host "--- Get-MailStorageMailbox $sample | Get-MailIndex ---"
+$mailboxes = @(Get-MailStorageMailbox -Path $sample)
+$indexTable = $mailboxes | ForEach-Object { $i = $_ | Get-MailIndex; [pscustomobject]@{ Mailbox = $_.Name; UidValidity = $i.UidValidity; NextUid = $i.NextUid; Messages = $i.MessagesCount; Seen = $i.SeenCount; Problems = @($i.Problems).Count } } | Format-Table -AutoSize | Out-String
+Write-Host ($indexTable.Trim("`r", "`n"))
+Write-Host "--- Get-MailIndexRecord (INBOX) ---"
+$records = $mailboxes | Where-Object Name -eq "INBOX" | Get-MailIndexRecord | Format-Table Seq, Uid, Flags, Keywords, FileName -AutoSize | Out-String -Width 200
+Write-Host ($records.Trim("`r", "`n"))
 Write-Host ""
 Write-Host "--- Get-MailStorageConfig -NonDefault | ConvertTo-DovecotConfig (doveconf -n) ---"
 $text = $settings | ConvertTo-DovecotConfig

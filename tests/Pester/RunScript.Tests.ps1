@@ -14,6 +14,10 @@ Describe 'run.sh' {
         $text | Should -Match 'Warnings:\s+0'
         $text | Should -Match 'Failed checks:\s+0'
         $text | Should -Match 'mmap_disable\s+= yes'
+        # The storage of a temporary folder, probed, and the bundled sample mailbox read as Dovecot reads it.
+        $text | Should -Match 'Test-MailStorageCapability .*\n\s+17 probes'
+        $text | Should -Match '(?m)^\s+2\s+2 \{\\Flagged, \\Seen\}\s+\{Important\}'
+        $text | Should -Match '(?m)^INBOX\s+\d+\s+6\s+4\s+3\s+0'
         $doveconf = (Get-DoveconfText -Path $Example).TrimEnd("`n")
         $text | Should -Match ('(?s)--- Get-MailStorageConfig -NonDefault \| ConvertTo-DovecotConfig[^\n]*\n' + [regex]::Escape($doveconf) + '$')
     }

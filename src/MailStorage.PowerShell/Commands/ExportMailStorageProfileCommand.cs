@@ -138,7 +138,7 @@ public sealed class ExportMailStorageProfileCommand : PSCmdlet
             return;
         }
 
-        WriteAtomically(target, yaml);
+        AtomicFile.Write(this, target, yaml, "storage profile", "ExportMailStorageProfileWriteFailed", OutFile);
     }
 
     private void AddConfigPaths(string configPath)
@@ -183,35 +183,6 @@ public sealed class ExportMailStorageProfileCommand : PSCmdlet
             {
                 yield return fs.Path;
             }
-        }
-    }
-
-    // A reader sees the old profile or the new one, never half of one.
-    private void WriteAtomically(string target, string text)
-    {
-        string directory = System.IO.Path.GetDirectoryName(target) ?? ".";
-        string temp = System.IO.Path.Combine(directory, "." + System.IO.Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
-        try
-        {
-            File.WriteAllText(temp, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            File.Move(temp, target, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (Exception cleanup) when (cleanup is IOException || cleanup is UnauthorizedAccessException)
-            {
-                // The write failure is the error to report.
-            }
-
-            ThrowTerminatingError(new ErrorRecord(
-                new IOException("Cannot write the storage profile '" + target + "': " + ex.Message, ex),
-                "ExportMailStorageProfileWriteFailed",
-                ErrorCategory.WriteError,
-                OutFile));
         }
     }
 }

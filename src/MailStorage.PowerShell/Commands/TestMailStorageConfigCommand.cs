@@ -194,30 +194,6 @@ public sealed class TestMailStorageConfigCommand : PSCmdlet
 
         string text = SarifWriter.Write(results, RuleCatalog.All);
 
-        // A reader (a CI upload step) sees the old file or the new one, never half of one.
-        string directory = System.IO.Path.GetDirectoryName(target) ?? ".";
-        string temp = System.IO.Path.Combine(directory, "." + System.IO.Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
-        try
-        {
-            File.WriteAllText(temp, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            File.Move(temp, target, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (Exception cleanup) when (cleanup is IOException || cleanup is UnauthorizedAccessException)
-            {
-                // The write failure is the error to report.
-            }
-
-            ThrowTerminatingError(new ErrorRecord(
-                new IOException("Cannot write the SARIF log '" + target + "': " + ex.Message, ex),
-                "TestMailStorageConfigSarifWriteFailed",
-                ErrorCategory.WriteError,
-                SarifPath));
-        }
+        AtomicFile.Write(this, target, text, "SARIF log", "TestMailStorageConfigSarifWriteFailed", SarifPath);
     }
 }

@@ -12,13 +12,11 @@ namespace MailStorage.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsOther.Use, "MailIndexLock", DefaultParameterSetName = ParametersSet)]
 [OutputType(typeof(PSObject))]
-public sealed class UseMailIndexLockCommand : PSCmdlet, IDisposable
+public sealed class UseMailIndexLockCommand : MailIndexLockCmdlet
 {
-    private const string ParametersSet = "Parameters";
-    private const string ConfigSet = "Config";
-    private const string ErrorPrefix = "UseMailIndexLock";
-    private readonly CancellationTokenSource cancellation = new();
-    private Core.Locking.MailboxLockOptions? options;
+    /// <inheritdoc />
+    protected override string ErrorPrefix => "UseMailIndexLock";
+
 
     /// <summary>The mailbox index folder: where <c>dovecot.index.log</c> is.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -36,37 +34,6 @@ public sealed class UseMailIndexLockCommand : PSCmdlet, IDisposable
     [Alias("Args")]
     public object[]? ArgumentList { get; set; }
 
-    /// <summary>Dovecot's lock_method: Fcntl (the default), Flock or Dotlock. Overrides the configuration's.</summary>
-    [Parameter]
-    public MailIndexLockMethod? Method { get; set; }
-
-    /// <summary>A shared (read) lock instead of an exclusive one; fcntl and flock only.</summary>
-    [Parameter]
-    public SwitchParameter Shared { get; set; }
-
-    /// <summary>How long to wait for the lock, in seconds; 0 tries once. Default: 180, or mail_max_lock_timeout from -ConfigPath.</summary>
-    [Parameter]
-    [ValidateRange(0, 86400)]
-    public int? TimeoutSeconds { get; set; }
-
-    /// <summary>Also create the <c>dovecot-uidlist.lock</c> dotlock (Maildir).</summary>
-    [Parameter]
-    public SwitchParameter IncludeUidList { get; set; }
-
-    /// <summary>The Dovecot configuration (dovecot.conf) whose lock_method, dotlock_use_excl and mail_max_lock_timeout apply.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ConfigSet)]
-    [ValidateNotNullOrEmpty]
-    public string? ConfigPath { get; set; }
-
-    /// <summary>The connection whose settings apply, as doveconf's -f: <c>protocol=imap</c> ...</summary>
-    [Parameter(ParameterSetName = ConfigSet)]
-    [ValidateNotNullOrEmpty]
-    public string[]? Filter { get; set; }
-
-    /// <inheritdoc />
-    protected override void BeginProcessing() =>
-        options = MailIndexLockRequest.Options(this, ErrorPrefix, Method, Shared, TimeoutSeconds, IncludeUidList, ConfigPath, Filter);
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -79,7 +46,7 @@ public sealed class UseMailIndexLockCommand : PSCmdlet, IDisposable
         MailIndexLock? held;
         try
         {
-            held = MailIndexLockRequest.Acquire(this, folder, options!, ErrorPrefix, cancellation.Token);
+            held = MailIndexLockRequest.Acquire(this, folder, Options, ErrorPrefix, Cancellation);
         }
         catch (OperationCanceledException)
         {
@@ -123,9 +90,5 @@ public sealed class UseMailIndexLockCommand : PSCmdlet, IDisposable
         }
     }
 
-    /// <inheritdoc />
-    protected override void StopProcessing() => cancellation.Cancel();
 
-    /// <summary>Releases the cancellation source.</summary>
-    public void Dispose() => cancellation.Dispose();
 }

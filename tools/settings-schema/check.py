@@ -134,22 +134,9 @@ def parse_yaml(text):
 
 # ------------------------------------------------------------ doveconf helpers
 
-def doveconf(args, conf=""):
-    with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as f:
-        f.write(conf)
-        path = f.name
-    try:
-        p = subprocess.run([DOVECONF, "-c", path] + args, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, universal_newlines=True)
-    finally:
-        os.unlink(path)
-    return p.returncode, p.stdout, p.stderr
-
-
-def unquote(v):
-    if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", v[1:-1])
-    return v
+# The same doveconf runner and unquoting as the generator, so the two read doveconf alike.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from generate import run_doveconf as doveconf, unquote_value as unquote  # noqa: E402
 
 
 class Block:

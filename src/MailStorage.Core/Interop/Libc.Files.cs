@@ -126,4 +126,31 @@ internal static partial class Libc
     /// <summary>futimens(2): sets atime and mtime of an open file.</summary>
     [LibraryImport(Name, EntryPoint = "futimens", SetLastError = true)]
     internal static unsafe partial int futimens(int fd, timespec_t* times);
+
+    /// <summary>
+    /// Whether <paramref name="path"/> still names the file with this device and inode: stat (or lstat, not following a
+    /// final symlink) retried on EINTR; false when the name is gone; other failures throw naming the call and path.
+    /// </summary>
+    internal static bool NamesFile(string path, ulong device, ulong inode, bool followLinks)
+    {
+        int result;
+        stat_t st;
+        do
+        {
+            result = followLinks ? stat(path, out st) : lstat(path, out st);
+        }
+        while (result < 0 && LastErrno == EINTR);
+        if (result < 0)
+        {
+            int errno = LastErrno;
+            if (errno == ENOENT)
+            {
+                return false;
+            }
+
+            throw Failure(followLinks ? "stat" : "lstat", path, errno);
+        }
+
+        return st.st_ino == inode && st.st_dev == device;
+    }
 }

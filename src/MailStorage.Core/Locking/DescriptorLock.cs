@@ -110,28 +110,8 @@ internal abstract class DescriptorLock : IFileLock
         }
     }
 
-    private static bool StillNames(string path, LockDescriptor descriptor)
-    {
-        int result;
-        Libc.stat_t st;
-        do
-        {
-            result = Libc.stat(path, out st);
-        }
-        while (result < 0 && Libc.LastErrno == Libc.EINTR);
-        if (result < 0)
-        {
-            int errno = Libc.LastErrno;
-            if (errno == Libc.ENOENT)
-            {
-                return false;
-            }
-
-            throw Libc.Failure("stat", path, errno);
-        }
-
-        return st.st_ino == descriptor.Inode && st.st_dev == descriptor.Device;
-    }
+    private static bool StillNames(string path, LockDescriptor descriptor) =>
+        Libc.NamesFile(path, descriptor.Device, descriptor.Inode, followLinks: true);
 }
 
 /// <summary>A whole-file fcntl lock taken as an OFD lock (F_OFD_SETLK): a read lock when Shared, else a write lock.</summary>

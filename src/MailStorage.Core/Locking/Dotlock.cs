@@ -188,28 +188,7 @@ internal sealed class Dotlock : IFileLock
         }
     }
 
-    private bool StillOurs()
-    {
-        int result;
-        Libc.stat_t st;
-        do
-        {
-            result = Libc.lstat(LockPath, out st);
-        }
-        while (result < 0 && Libc.LastErrno == Libc.EINTR);
-        if (result < 0)
-        {
-            int errno = Libc.LastErrno;
-            if (errno == Libc.ENOENT)
-            {
-                return false;
-            }
-
-            throw Libc.Failure("lstat", LockPath, errno);
-        }
-
-        return st.st_ino == inode && st.st_dev == device;
-    }
+    private bool StillOurs() => Libc.NamesFile(LockPath, device, inode, followLinks: false);
 
     /// <summary>Touches the lock's mtime (Dovecot's file_dotlock_touch) if it is still ours; else marks it lost.</summary>
     internal unsafe void Refresh()

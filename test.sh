@@ -72,6 +72,10 @@ while IFS= read -r project; do
   passed=$((passed + p))
   failed=$((failed + f + e))
   echo "test.sh: $name: $p passed, $((f + e)) failed" >&2
+  # Name each failed test again at the end, where a reader of only the last lines of the log looks.
+  while IFS= read -r test; do
+    problems+=("$name failed: $test")
+  done < <(grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\)"[^>]*>' "$trx" | sed -E 's/.* testName="([^"]*)".*/\1/')
 done < <(find tests -name '*.csproj' -not -path '*/obj/*' -not -path '*/bin/*' -exec grep -l 'Microsoft.NET.Test.Sdk' {} + | sort)
 
 # Pester, against the module build.sh made.

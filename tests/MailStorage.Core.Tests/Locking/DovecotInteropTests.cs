@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using MailStorage.Core.Locking;
+using MailStorage.Core.Tests.TestBeds;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -14,6 +15,7 @@ namespace MailStorage.Core.Tests.Locking;
 /// the mailbox lock doveadm waits for it; while a holder Dovecot would use holds it, we time out naming that holder; a
 /// dotlock of a dead local pid is overridden as Dovecot overrides it; and the uidlist dotlock is honoured both ways.
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class DovecotInteropTests
 {
     private static readonly TimeSpan Hold = TimeSpan.FromSeconds(2);

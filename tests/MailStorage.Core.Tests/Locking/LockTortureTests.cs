@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using MailStorage.Core.Locking;
 using MailStorage.Core.Tests.FileSystems;
+using MailStorage.Core.Tests.TestBeds;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -15,6 +16,7 @@ namespace MailStorage.Core.Tests.Locking;
 /// ext4: the count must be exactly 16,000. And a holder killed with SIGKILL: fcntl and flock are free at once, its
 /// dotlock is taken over by the stale rules (dead local pid, after 2 s).
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class LockTortureTests
 {
     private const int Processes = 8;

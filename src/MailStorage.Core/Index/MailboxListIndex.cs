@@ -52,15 +52,22 @@ public sealed class MailboxListEntry
         ParentUid = parentUid;
         LeafName = leafName;
         Name = leafName;
+        RawName = leafName;
     }
 
     /// <summary>The record's UID: it names the mailbox's place in the tree, not the mailbox (a recreated mailbox keeps it).</summary>
     public uint Uid { get; }
 
-    /// <summary>The full name, levels joined with the separator the list index was read with.</summary>
+    /// <summary>
+    /// The full name as IMAP clients and doveadm show it: levels decoded from modified UTF-7 and joined with the separator
+    /// the list index was read with.
+    /// </summary>
     public string Name { get; internal set; }
 
-    /// <summary>This level's name (the header's name for <see cref="NameId"/>).</summary>
+    /// <summary>The full name as stored (levels not decoded; Maildir++ folder names on disk are these with '.').</summary>
+    public string RawName { get; internal set; }
+
+    /// <summary>This level's name as stored (the header's name for <see cref="NameId"/>).</summary>
     public string LeafName { get; }
 
     /// <summary>How deep in the tree (0 = top level).</summary>
@@ -92,6 +99,9 @@ public sealed class MailboxListEntry
 
     /// <summary>The cached HIGHESTMODSEQ, or null.</summary>
     public ulong? HighestModseq { get; internal set; }
+
+    // The fields below are null when the list index has no such extension; an extension that exists reads as zeros
+    // for a mailbox it was never written for, as Dovecot reads it.
 
     /// <summary>The cached virtual size (<c>vsize</c> extension: size, highest UID and message count it was computed for), or null.</summary>
     public (ulong Size, uint HighestUid, uint MessageCount)? VirtualSize { get; internal set; }
@@ -356,23 +366,23 @@ public sealed class MailboxListIndex
             entry.HighestModseq = record.ExtensionUInt64(hmodseq, 0);
         }
 
-        if (Map.FindExtension("vsize") is { } vsize && record.Extension(vsize).Length > 0)
+        if (Map.FindExtension("vsize") is { } vsize)
         {
             entry.VirtualSize = (record.ExtensionUInt64(vsize, 0), record.ExtensionUInt32(vsize, 8), record.ExtensionUInt32(vsize, 12));
         }
 
-        if (Map.FindExtension("1saved") is { } saved && record.Extension(saved).Length > 0)
+        if (Map.FindExtension("1saved") is { } saved)
         {
             entry.FirstSaved = (record.ExtensionUInt32(saved, 0), record.ExtensionUInt32(saved, 4));
         }
 
-        if (Map.FindExtension("index sync") is { } sync && record.Extension(sync).Length > 0)
+        if (Map.FindExtension("index sync") is { } sync)
         {
             entry.SyncedLogSize = record.ExtensionUInt32(sync, 0);
             entry.SyncedLogMtime = record.ExtensionUInt32(sync, 4);
         }
 
-        if (Map.FindExtension("maildir") is { } maildir && record.Extension(maildir).Length > 0)
+        if (Map.FindExtension("maildir") is { } maildir)
         {
             entry.MaildirMtimes = (record.ExtensionUInt32(maildir, 0), record.ExtensionUInt32(maildir, 4));
         }
@@ -428,23 +438,25 @@ public sealed class MailboxListIndex
         }
 
         // Depth first without recursion: a damaged file may nest as deep as it has records.
-        var stack = new Stack<(MailboxListEntry Entry, string Prefix, int Level)>();
+        var stack = new Stack<(MailboxListEntry Entry, MailboxListEntry? Parent)>();
         for (int i = roots.Count - 1; i >= 0; i--)
         {
-            stack.Push((roots[i], string.Empty, 0));
+            stack.Push((roots[i], null));
         }
 
         while (stack.Count > 0)
         {
-            (MailboxListEntry entry, string prefix, int level) = stack.Pop();
-            entry.Name = prefix.Length == 0 && level == 0 ? entry.LeafName : prefix + Separator + entry.LeafName;
-            entry.Level = level;
+            (MailboxListEntry entry, MailboxListEntry? parent) = stack.Pop();
+            string leaf = ModifiedUtf7.Decode(entry.LeafName);
+            entry.Name = parent == null ? leaf : parent.Name + Separator + leaf;
+            entry.RawName = parent == null ? entry.LeafName : parent.RawName + Separator + entry.LeafName;
+            entry.Level = parent == null ? 0 : parent.Level + 1;
             mailboxes.Add(entry);
             if (children.TryGetValue(entry.Uid, out List<MailboxListEntry>? list))
             {
                 for (int i = list.Count - 1; i >= 0; i--)
                 {
-                    stack.Push((list[i], entry.Name, level + 1));
+                    stack.Push((list[i], entry));
                 }
             }
         }

@@ -168,6 +168,9 @@ public sealed class MailboxListIndex
 
     private const string ListExtension = "list";
     private const int ListRecordSize = 28;
+
+    /// <summary>MAILBOX_LIST_NAME_MAX_LENGTH: no mailbox name is longer.</summary>
+    private const int MaxNameLength = 4096;
     private readonly List<MailboxListEntry> mailboxes = new();
     private readonly List<IndexProblem> problems = new();
     private readonly Dictionary<uint, string> names = new();
@@ -400,8 +403,10 @@ public sealed class MailboxListIndex
         var roots = new List<MailboxListEntry>();
         var seen = new HashSet<(uint Parent, string Name)>();
         var linked = new Dictionary<uint, uint>();
+        var sources = new Dictionary<uint, (string, long)>();
         foreach ((MailboxListEntry entry, (string, long) source) in order)
         {
+            sources[entry.Uid] = source;
             uint parent = entry.ParentUid;
             if (parent != 0 && !nodes.ContainsKey(parent))
             {
@@ -423,7 +428,7 @@ public sealed class MailboxListIndex
 
             if (parent == 0)
             {
-                roots.Insert(0, entry);
+                roots.Add(entry);
             }
             else
             {
@@ -433,8 +438,15 @@ public sealed class MailboxListIndex
                     children[parent] = siblings;
                 }
 
-                siblings.Insert(0, entry);
+                siblings.Add(entry);
             }
+        }
+
+        // Dovecot prepends each node to its siblings: the newest record comes first.
+        roots.Reverse();
+        foreach (List<MailboxListEntry> siblings in children.Values)
+        {
+            siblings.Reverse();
         }
 
         // Depth first without recursion: a damaged file may nest as deep as it has records.
@@ -447,6 +459,13 @@ public sealed class MailboxListIndex
         while (stack.Count > 0)
         {
             (MailboxListEntry entry, MailboxListEntry? parent) = stack.Pop();
+            if (parent != null && parent.RawName.Length + 1 + entry.LeafName.Length > MaxNameLength)
+            {
+                // Only a damaged file nests this deep; building ever longer names would cost memory squared in depth.
+                Problem(sources[entry.Uid], "ListIndexNameTooLong", "Corrupted mailbox list index " + File + ": name under '" + parent.RawName[..Math.Min(40, parent.RawName.Length)] + "...' longer than " + N(MaxNameLength) + " (uid=" + N(entry.Uid) + ")");
+                parent = null;
+            }
+
             string leaf = ModifiedUtf7.Decode(entry.LeafName);
             entry.Name = parent == null ? leaf : parent.Name + Separator + leaf;
             entry.RawName = parent == null ? entry.LeafName : parent.RawName + Separator + entry.LeafName;

@@ -114,7 +114,7 @@ public sealed class IndexFuzzTests
         return index.Problems.Count + log.Problems.Count + fromIndex.Problems.Count;
     }
 
-    private static byte[] Mutate(byte[] original, Random random, bool indexFile)
+    internal static byte[] Mutate(byte[] original, Random random, bool indexFile)
     {
         byte[] data = (byte[])original.Clone();
         switch (random.Next(6))

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using MailStorage.ConfigAnalyzer.Settings;
+using MailStorage.Core.Index;
 
 namespace MailStorage.Core.Mailboxes;
 
@@ -20,8 +21,14 @@ public sealed class MailboxLocation
         Format = format;
     }
 
-    /// <summary>The mailbox name with '/' as hierarchy separator: INBOX, Sent, A/B.</summary>
+    /// <summary>The mailbox name with '/' as hierarchy separator, as stored on disk (modified UTF-7): INBOX, Sent, A/B.</summary>
     public string Name { get; }
+
+    /// <summary>The name as IMAP clients show it: <see cref="Name"/> with each level decoded from modified UTF-7.</summary>
+    public string DisplayName => string.Join('/', Name.Split('/').Select(ModifiedUtf7.Decode));
+
+    /// <summary>What the mailbox list index says about this mailbox (GUID, UIDVALIDITY, cached STATUS), or null.</summary>
+    public MailboxListEntry? ListEntry { get; internal set; }
 
     /// <summary>The Maildir (cur/, new/, tmp/).</summary>
     public string MailDirectory { get; }
@@ -40,12 +47,13 @@ public sealed class MailboxLocation
 public sealed class ResolvedMailLocation
 {
     /// <summary>Creates a location.</summary>
-    public ResolvedMailLocation(string format, string root, string? indexRoot, string? controlRoot)
+    public ResolvedMailLocation(string format, string root, string? indexRoot, string? controlRoot, string? listIndexPath = null)
     {
         Format = format;
         Root = root;
         IndexRoot = indexRoot;
         ControlRoot = controlRoot;
+        ListIndexPath = listIndexPath ?? Path.Combine(indexRoot ?? root, MailboxListIndex.DefaultFileName);
     }
 
     /// <summary>The format (maildir).</summary>
@@ -59,6 +67,9 @@ public sealed class ResolvedMailLocation
 
     /// <summary>CONTROL=, or null.</summary>
     public string? ControlRoot { get; }
+
+    /// <summary>The mailbox list index: LISTINDEX= (a file name, or a path relative to the index root), by default dovecot.list.index in the index root.</summary>
+    public string ListIndexPath { get; }
 }
 
 /// <summary>
@@ -118,6 +129,41 @@ public static class MailboxLocator
         return List(location.Root, location.IndexRoot, location.ControlRoot);
     }
 
+    /// <summary>
+    /// Reads the mailbox list index at <paramref name="listIndexPath"/> (dovecot.list.index, with its logs), or returns
+    /// null when Dovecot has written none there (mailbox_list_index = no, or no folder created yet).
+    /// </summary>
+    public static MailboxListIndex? ReadListIndex(string listIndexPath)
+    {
+        ArgumentNullException.ThrowIfNull(listIndexPath);
+        string directory = Path.GetDirectoryName(listIndexPath) ?? ".";
+        string file = Path.GetFileName(listIndexPath);
+        if (!File.Exists(listIndexPath) && !File.Exists(listIndexPath + ".log"))
+        {
+            return null;
+        }
+
+        // The module names levels with '/', as List() does; the stored (modified UTF-7) names match folder names.
+        return MailboxListIndex.Read(directory, '/', file);
+    }
+
+    /// <summary>Gives each location the list index entry of the same (stored) name.</summary>
+    public static void AttachListIndex(IEnumerable<MailboxLocation> locations, MailboxListIndex list)
+    {
+        ArgumentNullException.ThrowIfNull(locations);
+        ArgumentNullException.ThrowIfNull(list);
+        var byName = new Dictionary<string, MailboxListEntry>(StringComparer.Ordinal);
+        foreach (MailboxListEntry entry in list.Mailboxes)
+        {
+            byName.TryAdd(entry.RawName, entry);
+        }
+
+        foreach (MailboxLocation location in locations)
+        {
+            location.ListEntry = byName.GetValueOrDefault(location.Name);
+        }
+    }
+
     /// <summary>The mailboxes of <paramref name="user"/> (user or user@domain) under <paramref name="config"/>'s mail_location.</summary>
     public static IReadOnlyList<MailboxLocation> List(DovecotConfig config, string user) => List(Resolve(config, user));
 
@@ -151,7 +197,17 @@ public static class MailboxLocator
         string? rawControl = parsed.Parameter("CONTROL");
         string? index = string.IsNullOrEmpty(rawIndex) || rawIndex == "MEMORY" ? null : ExpandPath(rawIndex, user, expandedHome);
         string? control = string.IsNullOrEmpty(rawControl) ? null : ExpandPath(rawControl, user, expandedHome);
-        return new ResolvedMailLocation(format.ToLowerInvariant(), root, index, control);
+
+        // LISTINDEX=name, or dir/name with dir absolute or relative to the index root (mailbox-list.c).
+        string? rawList = parsed.Parameter("LISTINDEX");
+        string? listIndex = null;
+        if (!string.IsNullOrEmpty(rawList))
+        {
+            string expanded = ExpandPath(rawList, user, expandedHome);
+            listIndex = expanded.StartsWith('/') ? expanded : Path.Combine(index ?? root, expanded);
+        }
+
+        return new ResolvedMailLocation(format.ToLowerInvariant(), root, index, control, listIndex);
     }
 
     /// <summary>Expands %u %n %d %h %% and %{user} %{username} %{domain} %{home}; %Lu and similar modifiers lower-case.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using MailStorage.ConfigAnalyzer.Settings;
+using MailStorage.Core.Index;
 using MailStorage.Core.Mailboxes;
 using MailStorage.PowerShell.Common;
 
@@ -10,6 +11,7 @@ namespace MailStorage.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Lists the mailboxes of a Maildir++ mail root, or of a user under a Dovecot configuration's mail_location.</para>
+/// <para type="description">Folders come from the filesystem; GUID, UIDVALIDITY and Dovecot's cached STATUS from the mailbox list index when there is one.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "MailStorageMailbox", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(MailStorageMailbox))]
@@ -83,7 +85,7 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
                     continue;
                 }
 
-                Write(() => MailboxLocator.List(location), location.Root);
+                Write(() => MailboxLocator.List(location), location.Root, location.ListIndexPath);
             }
 
             return;
@@ -94,11 +96,12 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
         foreach (string item in Path)
         {
             string root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(item);
-            Write(() => MailboxLocator.List(root, index, control), item);
+            string listIndex = System.IO.Path.Combine(index ?? root, MailboxListIndex.DefaultFileName);
+            Write(() => MailboxLocator.List(root, index, control), item, listIndex);
         }
     }
 
-    private void Write(Func<IReadOnlyList<MailboxLocation>> list, string target)
+    private void Write(Func<IReadOnlyList<MailboxLocation>> list, string target, string listIndexPath)
     {
         IReadOnlyList<MailboxLocation> mailboxes;
         try
@@ -121,9 +124,39 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
             return;
         }
 
+        AttachListIndex(mailboxes, listIndexPath);
         foreach (var mailbox in mailboxes)
         {
             WriteObject(new MailStorageMailbox(mailbox));
+        }
+    }
+
+    /// <summary>
+    /// Adds what the mailbox list index knows. The folders are listed from the filesystem anyway, so an unreadable or
+    /// damaged list index costs only the cached data and is a warning.
+    /// </summary>
+    private void AttachListIndex(IReadOnlyList<MailboxLocation> mailboxes, string listIndexPath)
+    {
+        MailboxListIndex? listIndex;
+        try
+        {
+            listIndex = MailboxLocator.ReadListIndex(listIndexPath);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
+        {
+            WriteWarning("Mailbox list index " + listIndexPath + " not read: " + ex.Message);
+            return;
+        }
+
+        if (listIndex == null)
+        {
+            return;
+        }
+
+        MailboxLocator.AttachListIndex(mailboxes, listIndex);
+        foreach (IndexProblem problem in listIndex.Problems)
+        {
+            WriteWarning("Mailbox list index: " + problem);
         }
     }
 }

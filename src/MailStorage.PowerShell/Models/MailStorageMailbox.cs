@@ -1,8 +1,13 @@
+using System;
+using MailStorage.Core.Index;
 using MailStorage.Core.Mailboxes;
 
 namespace MailStorage.PowerShell;
 
-/// <summary>A mailbox as <c>Get-MailStorageMailbox</c> reports it: its name and where its mail, index and control files are.</summary>
+/// <summary>
+/// A mailbox as <c>Get-MailStorageMailbox</c> reports it: its name, where its mail, index and control files are, and
+/// what Dovecot's mailbox list index says about it (GUID, UIDVALIDITY, cached STATUS) when there is one.
+/// </summary>
 public sealed class MailStorageMailbox
 {
     internal MailStorageMailbox(MailboxLocation location)
@@ -12,10 +17,49 @@ public sealed class MailStorageMailbox
         IndexDirectory = location.IndexDirectory;
         ControlDirectory = location.ControlDirectory;
         Format = location.Format;
+        DisplayName = location.DisplayName;
+        MailboxListEntry? entry = location.ListEntry;
+        if (entry != null)
+        {
+            InListIndex = true;
+            Guid = entry.Guid;
+            UidValidity = entry.UidValidity == 0 ? null : entry.UidValidity;
+            CachedMessages = entry.Status?.Messages;
+            CachedUnseen = entry.Status?.Unseen;
+            CachedUidNext = entry.Status?.UidNext;
+            CachedStatusCurrent = entry.Status != null && entry.IsStatusCurrent(location.IndexDirectory, location.MailDirectory);
+        }
     }
 
-    /// <summary>The mailbox name ('/' separates levels): INBOX, Sent, A/B.</summary>
+    /// <summary>The mailbox name ('/' separates levels) as stored on disk: INBOX, Sent, A/B, non-ASCII in modified UTF-7.</summary>
     public string Name { get; }
+
+    /// <summary>The name as mail clients show it (non-ASCII decoded).</summary>
+    public string DisplayName { get; }
+
+    /// <summary>Whether the mailbox list index (dovecot.list.index) has this mailbox.</summary>
+    public bool InListIndex { get; }
+
+    /// <summary>The mailbox GUID from the list index, or null.</summary>
+    public Guid? Guid { get; }
+
+    /// <summary>UIDVALIDITY from the list index, or null.</summary>
+    public uint? UidValidity { get; }
+
+    /// <summary>The message count Dovecot cached in the list index (never for INBOX by default), or null.</summary>
+    public uint? CachedMessages { get; }
+
+    /// <summary>The unseen count Dovecot cached in the list index, or null.</summary>
+    public uint? CachedUnseen { get; }
+
+    /// <summary>The UIDNEXT Dovecot cached in the list index, or null.</summary>
+    public uint? CachedUidNext { get; }
+
+    /// <summary>
+    /// Whether Dovecot would answer STATUS from the cached values now: the mailbox's dovecot.index.log, new/ and cur/
+    /// have not changed since they were cached.
+    /// </summary>
+    public bool CachedStatusCurrent { get; }
 
     /// <summary>The Maildir holding cur/, new/ and tmp/.</summary>
     public string MailDirectory { get; }

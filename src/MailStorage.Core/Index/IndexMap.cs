@@ -322,6 +322,12 @@ public sealed partial class IndexMap
     private static T? TryRead<T>(string path, Func<string, T> read)
         where T : class
     {
+        // Most mailboxes lack some of the three files; a failed open costs an exception, a stat does not.
+        if (!System.IO.File.Exists(path))
+        {
+            return null;
+        }
+
         try
         {
             return read(path);

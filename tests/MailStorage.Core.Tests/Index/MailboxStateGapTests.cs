@@ -1,0 +1,28 @@
+using MailStorage.Core.Index;
+using Xunit;
+
+namespace MailStorage.Core.Tests.Index;
+
+/// <summary>
+/// Where <see cref="MailboxState"/>'s replay (TransactionLogReplay.cs) still differs from Dovecot's sync_append()
+/// in mail-index-sync-update.c; <see cref="IndexMap"/> follows Dovecot here. These fail until the replay is changed.
+/// </summary>
+public sealed class MailboxStateGapTests
+{
+    [Fact]
+    public void Append_below_a_raised_next_uid_is_corrupted_as_dovecot_says()
+    {
+        // next_uid raised to 10 (as mailbox update --min-next-uid does), then an append of UID 5: Dovecot refuses it.
+        var log = new LogBuilder();
+        log.HeaderUpdate(28, LogBuilder.U32(10));
+        long at = log.Append(5);
+
+        IndexMap map = IndexMap.Replay(null, null, log.Parse("dovecot.index.log"));
+        Assert.Contains(map.Problems, p => p.Offset == at && p.Message == "Append with UID 5, but next_uid = 10");
+        Assert.Equal(0, map.MessagesCount);
+
+        MailboxState state = MailboxState.Replay(null, null, log.Parse("dovecot.index.log"));
+        Assert.Contains(state.Problems, p => p.Offset == at && p.Message == "Append with UID 5, but next_uid = 10");
+        Assert.Equal(0, state.MessagesCount);
+    }
+}

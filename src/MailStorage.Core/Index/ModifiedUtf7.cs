@@ -22,6 +22,15 @@ public static class ModifiedUtf7
         decoded = name;
         if (name.IndexOf('&', StringComparison.Ordinal) < 0)
         {
+            // Stored names are ASCII; anything else (say raw UTF-8 from mailbox_list_utf8) is not modified UTF-7.
+            foreach (char c in name)
+            {
+                if (c < 0x20 || c > 0x7e)
+                {
+                    return false;
+                }
+            }
+
             return true;
         }
 
@@ -58,6 +67,12 @@ public static class ModifiedUtf7
                 return false;
             }
 
+            // Two runs back to back should have been one ("&-" after a run is a literal '&', which is fine).
+            if (end + 2 < name.Length && name[end + 1] == '&' && name[end + 2] != '-')
+            {
+                return false;
+            }
+
             i = end;
         }
 
@@ -90,16 +105,20 @@ public static class ModifiedUtf7
             }
         }
 
-        // Leftover bits are padding and must be zero; an encoded run never holds plain printable ASCII.
-        if (bitCount >= 6 || (bits & ((1 << bitCount) - 1)) != 0 || units.Length == 0)
+        // As imap-utf7.c decodes: base64 comes in pairs of characters, and what is left must not be a whole byte
+        // (half a UTF-16 unit).
+        if (run.Length % 4 == 1 || bitCount >= 8 || units.Length == 0)
         {
             return false;
         }
 
+        // Nor may a run hold NUL, printable ASCII (which stands for itself) or a broken surrogate pair.
         string text = units.ToString();
         for (int i = 0; i < text.Length; i++)
         {
-            if (char.IsHighSurrogate(text[i]) ? i + 1 >= text.Length || !char.IsLowSurrogate(text[++i]) : char.IsLowSurrogate(text[i]))
+            char c = text[i];
+            bool broken = char.IsHighSurrogate(c) ? i + 1 >= text.Length || !char.IsLowSurrogate(text[++i]) : char.IsLowSurrogate(c);
+            if (broken || c == 0 || (c >= 0x20 && c < 0x7f))
             {
                 return false;
             }

@@ -74,16 +74,17 @@ internal sealed partial class MailboxVerification
                 continue;
             }
 
-            // A delivery agent other than Dovecot's drops mail in new/ without a line: normal until the next sync.
-            bool isNew = file.Folder == "new";
+            // A delivery agent other than Dovecot's drops mail in new/ without a line and without ":2," flags:
+            // normal until the next sync. A file Dovecot has seen (in cur/, or given flags) had a line once.
+            bool fresh = file.Folder == "new" && !file.Name.Contains(':', StringComparison.Ordinal);
             Add(
                 Path.Combine(mailbox.MailDirectory, file.Folder, file.Name),
                 IndexDamageKind.MessageMissingFromUidList,
-                isNew ? DamageSeverity.Info : DamageSeverity.Warning,
+                fresh ? DamageSeverity.Info : DamageSeverity.Warning,
                 null,
                 file.Folder + "/" + file.Name + " has no line in dovecot-uidlist",
                 RepairAction.Report,
-                "Dovecot's next sync gives it a new UID (" + N(nextUid) + " or above)" + (isNew ? "." : "; a message already in cur/ was seen before, so its old UID line was lost."));
+                "Dovecot's next sync gives it a new UID (" + N(nextUid) + " or above)" + (fresh ? "." : "; Dovecot had seen this message before, so the line with its old UID was lost."));
         }
     }
 

@@ -22,15 +22,16 @@ internal sealed partial class MailboxVerification
     internal const long MaxFileSize = 1L << 30;
 
     /// <summary>
-    /// At most this many problems of one kind in one file are listed; the rest are counted in one more line. A
-    /// uidlist lost on a mailbox of 100,000 messages is one story, not 100,000 objects.
+    /// At most this many problems of one kind are listed; the rest are counted in one more line. A uidlist lost on
+    /// a mailbox of 100,000 messages is one story, not 100,000 objects.
     /// </summary>
     internal const int PerKindLimit = 100;
 
     private readonly MailboxLocation mailbox;
     private readonly List<IndexDamage> damages = new();
     private readonly HashSet<(string File, long? Offset, IndexDamageKind Code, string Message)> reported = new();
-    private readonly Dictionary<(string File, IndexDamageKind Code), int> perKind = new();
+    private readonly Dictionary<IndexDamageKind, int> perKind = new();
+    private readonly HashSet<(string File, IndexDamageKind Code)> found = new();
     private readonly Dictionary<string, byte[]> contents = new(StringComparer.Ordinal);
 
     private IndexFile? index;
@@ -110,15 +111,15 @@ internal sealed partial class MailboxVerification
     internal IReadOnlyList<IndexDamage> Result()
     {
         var all = new List<IndexDamage>(damages);
-        foreach (var ((file, code), count) in perKind.OrderBy(k => k.Key.File, StringComparer.Ordinal).ThenBy(k => k.Key.Code))
+        foreach (var (code, count) in perKind.OrderBy(k => k.Key))
         {
             if (count > PerKindLimit)
             {
-                IndexDamage first = damages.First(d => d.File == file && d.Code == code);
+                IndexDamage first = damages.First(d => d.Code == code);
                 all.Add(first with
                 {
                     Offset = null,
-                    Message = N(count - PerKindLimit) + " more problems of this kind in this file are not listed",
+                    Message = N(count - PerKindLimit) + " more problems of this kind are not listed",
                 });
             }
         }
@@ -142,8 +143,9 @@ internal sealed partial class MailboxVerification
             return;
         }
 
-        perKind.TryGetValue((file, code), out int count);
-        perKind[(file, code)] = ++count;
+        found.Add((file, code));
+        perKind.TryGetValue(code, out int count);
+        perKind[code] = ++count;
         if (count <= PerKindLimit)
         {
             damages.Add(new IndexDamage(mailbox.Name, file, code, severity, offset, message, repair, description));
@@ -151,7 +153,7 @@ internal sealed partial class MailboxVerification
     }
 
     /// <summary>Whether a problem of <paramref name="code"/> has been recorded for <paramref name="file"/>.</summary>
-    private bool Has(string file, IndexDamageKind code) => perKind.ContainsKey((file, code));
+    private bool Has(string file, IndexDamageKind code) => found.Contains((file, code));
 
     /// <summary>Whether any problem of at least <paramref name="severity"/> has been recorded for <paramref name="file"/>.</summary>
     private bool HasAny(string file, DamageSeverity severity) => damages.Any(d => d.File == file && d.Severity >= severity);

@@ -15,7 +15,9 @@ internal sealed partial class MailboxVerification
 {
     private void CheckMaildir()
     {
-        if (uidList is not { Version: not 0 } list)
+        // A uidlist with broken lines is rebuilt first (keeping the UIDs of its readable lines, out of order ones
+        // included); pairing its lines with the index now would report as lost what the rebuild keeps.
+        if (uidList is not { Version: not 0 } list || HasAny(UidListPath, DamageSeverity.Error))
         {
             return;
         }

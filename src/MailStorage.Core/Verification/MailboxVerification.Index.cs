@@ -195,7 +195,9 @@ internal sealed partial class MailboxVerification
                 QuarantineIndexText + " Until then clients are shown wrong UIDs, and Dovecot's next full sync gives the messages whose UID the index lost new UIDs.");
         }
 
-        // Counters are only worth comparing when the records themselves are sound and all there.
+        // The invariants Dovecot's debug builds assert after every map (mail_index_map_check): the counters equal the
+        // records, and no unseen or deleted record lies below its lowwater. Only worth comparing when the records
+        // themselves are sound and all there.
         if (fsck.ZeroUids > 0 || fsck.Unordered > 0 || index.RecordCount != h.MessagesCount)
         {
             return;
@@ -203,12 +205,12 @@ internal sealed partial class MailboxVerification
 
         if (h.SeenMessagesCount <= h.MessagesCount && h.SeenMessagesCount != fsck.SeenCount)
         {
-            Add(IndexPath, IndexDamageKind.IndexSeenCountWrong, DamageSeverity.Warning, IndexHeaderFields.SeenMessagesCount, "seen_messages_count " + N(h.SeenMessagesCount) + ", but " + N(fsck.SeenCount) + " messages have \\Seen (the UNSEEN count clients get is wrong)", RepairAction.FixIndexHeader, "seen_messages_count " + N(h.SeenMessagesCount) + " -> " + N(fsck.SeenCount));
+            Add(IndexPath, IndexDamageKind.IndexSeenCountWrong, DamageSeverity.Warning, IndexHeaderFields.SeenMessagesCount, "seen_messages_count " + N(h.SeenMessagesCount) + ", but " + N(fsck.SeenCount) + " messages have \\Seen (the UNSEEN count clients get is wrong, and a later flag change can fail with \"Seen counter wrong\")", RepairAction.FixIndexHeader, "seen_messages_count " + N(h.SeenMessagesCount) + " -> " + N(fsck.SeenCount));
         }
 
         if (h.DeletedMessagesCount <= h.MessagesCount && h.DeletedMessagesCount != fsck.DeletedCount)
         {
-            Add(IndexPath, IndexDamageKind.IndexDeletedCountWrong, DamageSeverity.Warning, IndexHeaderFields.DeletedMessagesCount, "deleted_messages_count " + N(h.DeletedMessagesCount) + ", but " + N(fsck.DeletedCount) + " messages have \\Deleted", RepairAction.FixIndexHeader, "deleted_messages_count " + N(h.DeletedMessagesCount) + " -> " + N(fsck.DeletedCount));
+            Add(IndexPath, IndexDamageKind.IndexDeletedCountWrong, DamageSeverity.Warning, IndexHeaderFields.DeletedMessagesCount, "deleted_messages_count " + N(h.DeletedMessagesCount) + ", but " + N(fsck.DeletedCount) + " messages have \\Deleted (a later flag change can fail with \"Deleted counter wrong\")", RepairAction.FixIndexHeader, "deleted_messages_count " + N(h.DeletedMessagesCount) + " -> " + N(fsck.DeletedCount));
         }
     }
 

@@ -65,7 +65,7 @@ internal sealed partial class MailboxVerification
             }
             else if (state != null && !indexed.Contains(record.Uid) && record.Uid < state.NextUid)
             {
-                Add(UidListPath, IndexDamageKind.UidListUidNotInIndex, DamageSeverity.Warning, record.Offset, "Expunged message reappeared, giving a new UID (old uid=" + N(record.Uid) + ", file=" + file.Name + ")", RepairAction.Report, "The index has no UID " + N(record.Uid) + " although its next_uid is " + N(state.NextUid) + "; Dovecot's next sync gives the file a new UID (" + N(nextUid) + " or above). If the index lost the message, quarantining dovecot.index lets Dovecot rebuild it with UID " + N(record.Uid) + ".");
+                Add(UidListPath, IndexDamageKind.UidListUidNotInIndex, DamageSeverity.Error, record.Offset, "Expunged message reappeared, giving a new UID (old uid=" + N(record.Uid) + ", file=" + file.Name + ")", RepairAction.Report, "The index has no UID " + N(record.Uid) + " although its next_uid is " + N(state.NextUid) + "; Dovecot's next sync gives the file a new UID (" + N(nextUid) + " or above). If the index lost the message, quarantining dovecot.index lets Dovecot rebuild it with UID " + N(record.Uid) + ".");
             }
         }
 

@@ -168,6 +168,20 @@ public sealed class UidListVerificationTests : IClassFixture<DamageBed>
     }
 
     [Fact]
+    public void Broken_keywords_line_is_a_warning_at_its_line()
+    {
+        using var copy = bed.Copy();
+        string keywords = Path.Combine(copy.Dir, "dovecot-keywords");
+        long end = new FileInfo(keywords).Length;
+        File.AppendAllText(keywords, "x Important\n");
+
+        IndexDamage damage = Single(copy, IndexDamageKind.KeywordsFileBroken);
+        Assert.Equal(DamageSeverity.Warning, damage.Severity);
+        Assert.Equal(end, damage.Offset);
+        Assert.Equal("line 2: Invalid keyword index: x", damage.Message);
+    }
+
+    [Fact]
     public void Many_lost_lines_are_listed_up_to_the_limit_and_counted_after_it()
     {
         using var mailbox = Locking.DovecotMailbox.Create(1);

@@ -1,5 +1,7 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using MailStorage.Core.Index;
 
@@ -69,6 +71,9 @@ internal sealed partial class MailboxVerification
             case "LogMarkedCorrupted":
                 Add(file.File, IndexDamageKind.LogMarkedCorrupted, DamageSeverity.Error, problem.Offset, "marked corrupted", RepairAction.QuarantineLog, "Dovecot found this log corrupted earlier and deletes it at the next open. " + quarantine);
                 break;
+            case "LogRecordSizeTooSmall" when BeforeIndexPosition(file, problem.Offset):
+                Unread(file, IndexDamageKind.LogRecordSizeTooSmall, problem);
+                break;
             case "LogRecordSizeTooSmall":
                 Truncate(file, IndexDamageKind.LogRecordSizeTooSmall, problem.Offset, problem.Message, "its size field says " + N(RecordSize(file, problem.Offset)));
                 break;
@@ -78,14 +83,12 @@ internal sealed partial class MailboxVerification
             case "LogTransactionIncomplete":
                 Truncate(file, IndexDamageKind.LogTransactionIncomplete, problem.Offset, "Unexpected garbage at EOF (sync_offset=" + N(problem.Offset) + ")", problem.Message.Replace("Transaction at", "the transaction at", StringComparison.Ordinal));
                 break;
-            case "LogRecordInvalid":
-            {
-                // The reader says where; Dovecot's reason follows it.
-                string message = problem.Message;
-                int colon = message.StartsWith(InvalidRecordPrefix, StringComparison.Ordinal) ? message.IndexOf(": ", StringComparison.Ordinal) : -1;
-                Truncate(file, IndexDamageKind.LogRecordInvalid, problem.Offset, colon < 0 ? message : message[(colon + 2)..], "Dovecot would mark the whole log corrupted and replace it; cutting keeps the records before this one");
+            case "LogRecordInvalid" when BeforeIndexPosition(file, problem.Offset):
+                Unread(file, IndexDamageKind.LogRecordInvalid, problem);
                 break;
-            }
+            case "LogRecordInvalid":
+                Truncate(file, IndexDamageKind.LogRecordInvalid, problem.Offset, DovecotReason(file, problem), "Dovecot would mark the whole log corrupted and replace it; cutting keeps the records before this one");
+                break;
 
             case "LogGarbageAtEof":
                 Truncate(file, IndexDamageKind.LogGarbageAtEnd, problem.Offset, problem.Message, N(file.Length - problem.Offset) + " bytes after the last whole record");
@@ -94,6 +97,21 @@ internal sealed partial class MailboxVerification
                 Add(file.File, IndexDamageKind.OtherProblem, DamageSeverity.Warning, problem.Offset, problem.Message, RepairAction.Report, "Reported by the log reader as " + problem.Code + ".");
                 break;
         }
+    }
+
+    /// <summary>
+    /// Whether a record lies before the point dovecot.index has applied the log up to: Dovecot reads the log from
+    /// there on, so it never looks at the record while the index is sound; cutting the log there would throw away
+    /// changes the index does not hold yet.
+    /// </summary>
+    private bool BeforeIndexPosition(TransactionLogFile file, long offset) =>
+        position.Kind == IndexLogPosition.Found && index != null &&
+        (file.Header.FileSeq < index.Header.LogFileSeq || (file.Header.FileSeq == index.Header.LogFileSeq && offset < index.Header.LogFileHeadOffset));
+
+    private void Unread(TransactionLogFile file, IndexDamageKind kind, IndexProblem problem)
+    {
+        string message = problem.Code == "LogRecordInvalid" ? DovecotReason(file, problem) : problem.Message;
+        Add(file.File, kind, DamageSeverity.Warning, problem.Offset, message, RepairAction.Report, "The record lies before the position dovecot.index has applied " + Name(file.File) + " up to, so Dovecot does not read it while the index is sound; it matters only if the index is rebuilt from the log, and goes away when the log rotates.");
     }
 
     /// <summary>A problem a log cut at <paramref name="offset"/> repairs: everything from there goes to quarantine.</summary>
@@ -106,6 +124,55 @@ internal sealed partial class MailboxVerification
             message,
             RepairAction.TruncateLog,
             "Cut " + Name(file.File) + " from " + N(file.Length) + " to " + N(offset) + " bytes, after its last whole record (" + why + ").");
+
+    /// <summary>
+    /// The reason Dovecot's log view gives for an invalid record (log_view_is_record_valid in
+    /// mail-transaction-log-view.c), from the reader's: without the reader's "at offset" prefix, with the record
+    /// type where Dovecot prints it, and with Dovecot's names for the expunge-guid and keyword cases.
+    /// </summary>
+    private string DovecotReason(TransactionLogFile file, IndexProblem problem)
+    {
+        string reason = problem.Message;
+        if (reason.StartsWith(InvalidRecordPrefix, StringComparison.Ordinal))
+        {
+            int colon = reason.IndexOf(": ", StringComparison.Ordinal);
+            reason = colon < 0 ? reason : reason[(colon + 2)..];
+        }
+
+        byte[] data = Bytes(file.File);
+        if (problem.Offset < 0 || problem.Offset + TransactionLogFile.RecordHeaderSize > data.Length)
+        {
+            return reason;
+        }
+
+        var raw = (TransactionLogRecordType)BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)problem.Offset + 4));
+        bool guid = (raw & TransactionLogRecordType.ExpungeGuid) != 0;
+        string type = "type=0x" + ((uint)TransactionLogFile.CodeOf(raw)).ToString("x", CultureInfo.InvariantCulture);
+        if (reason.StartsWith("Invalid UID range (", StringComparison.Ordinal) && reason.EndsWith(')'))
+        {
+            return reason[..^1] + ", " + type + ")";
+        }
+
+        if (reason.StartsWith("Empty record contents", StringComparison.Ordinal))
+        {
+            return "Empty record contents (" + type + ")";
+        }
+
+        return reason switch
+        {
+            "Non-sorted UID ranges" or "Invalid record size" => reason + " (" + type + ")",
+            "Invalid flag update record size" => "Invalid record size (" + type + ")",
+            "expunge record missing protection mask" when guid => "expunge guid record missing protection mask",
+            "Invalid expunge-guid record size" => "Invalid expunge guid record size",
+            "Expunge-guid record with uid=0" => "Expunge guid record with uid=0",
+            "Ext intro name too long" => "ext intro: name_size too large",
+            "Trying to use empty keyword or keyword name overflows record" =>
+                problem.Offset + TransactionLogFile.RecordHeaderSize + 4 <= data.Length && BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan((int)problem.Offset + TransactionLogFile.RecordHeaderSize + 2)) == 0
+                    ? "Trying to use empty keyword"
+                    : "Invalid keyword update record size",
+            _ => reason,
+        };
+    }
 
     /// <summary>The decoded size field of the record at <paramref name="offset"/>.</summary>
     private long RecordSize(TransactionLogFile file, long offset)
@@ -244,7 +311,9 @@ internal sealed partial class MailboxVerification
         {
             case IndexLogPosition.Found:
                 TransactionLogFile current = position.Log!;
-                if (h.LogFileHeadOffset > current.SyncOffset)
+                // A record with an impossible size before the index's position stops our reading there, not Dovecot's.
+                bool stoppedEarly = current.Problems.Any(p => p.Code == "LogRecordSizeTooSmall" && p.Offset < h.LogFileHeadOffset);
+                if (h.LogFileHeadOffset > current.SyncOffset && !stoppedEarly)
                 {
                     Add(IndexPath, IndexDamageKind.IndexLogOffsetPastEnd, DamageSeverity.Error, 68, "log_file_head_offset " + N(h.LogFileHeadOffset) + " is past the end of " + Name(current.File) + " seq " + N(current.Header.FileSeq) + " (sync_offset=" + N(current.SyncOffset) + ")", RepairAction.FixIndexHeader, "log_file_head_offset " + N(h.LogFileHeadOffset) + " -> " + N(current.SyncOffset));
                 }

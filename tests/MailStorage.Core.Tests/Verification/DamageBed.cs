@@ -15,7 +15,7 @@ namespace MailStorage.Core.Tests.Verification;
 /// One Maildir built by real Dovecot, copied for each test that damages it: 3 messages saved by doveadm and 20
 /// dropped into new/, fetched with mail_cache_fields set and mail_index_rewrite_*_log_bytes at 1 so dovecot.index,
 /// dovecot.index.log, dovecot.index.cache, dovecot-uidlist and dovecot-keywords all exist; UIDs 1-10 \Seen and
-/// $Label1, 12-13 \Deleted, 5 expunged after the index was written (so the log has a tail). doveadm runs on a copy
+/// $Label1, 12-13 \Deleted, then after the last index write (so the log has a tail) 5 expunged and 20-22 \Flagged. doveadm runs on a copy
 /// with <c>-o mail_location=maildir:&lt;copy&gt;</c>; its stderr is where Dovecot logs what it finds.
 /// </summary>
 public sealed class DamageBed : IDisposable
@@ -44,8 +44,9 @@ public sealed class DamageBed : IDisposable
         Must(WriteIndex.Concat(new[] { "flags", "add", "\\Seen $Label1", "mailbox", "INBOX", "uid", "1:10" }).ToArray());
         Must(WriteIndex.Concat(new[] { "flags", "add", "\\Deleted", "mailbox", "INBOX", "uid", "12:13" }).ToArray());
 
-        // After the last index write: this change lives only in the log.
+        // After the last index write: these changes live only in the log.
         Must("expunge", "mailbox", "INBOX", "uid", "5");
+        Must("flags", "add", "\\Flagged", "mailbox", "INBOX", "uid", "20:22");
         Directory.CreateDirectory(CopiesRoot);
         TestCommand.Must("chmod", "0755", CopiesRoot);
     }

@@ -99,27 +99,62 @@ public sealed class LogAndCacheVerificationTests : IClassFixture<DamageBed>
     public void Invalid_uid_range_in_a_flag_update_is_found_at_its_record()
     {
         using var copy = bed.Copy();
-        var before = TransactionLogFile.Read(copy.Log);
-        long at = -1;
-        foreach (TransactionLogRecord record in before.Records)
-        {
-            if (record.Type == TransactionLogRecordType.FlagUpdate)
-            {
-                at = record.Offset;
-                break;
-            }
-        }
 
-        Assert.True(at > 0, "the bed's log has no flag update");
-
-        // uid1 above uid2 in the first range.
+        // The \Flagged change the bed made after its last index write: Dovecot reads it when it opens the mailbox.
+        long at = LastRecord(copy, TransactionLogRecordType.FlagUpdate);
+        Assert.True(at >= copy.ReadIndex().Header.LogFileHeadOffset, "the flag update is not past the index's position");
         uint uid2 = Damage.ReadUInt32(copy.Log, at + 12);
         Damage.WriteUInt32(copy.Log, at + 8, uid2 + 5);
 
         IndexDamage damage = Single(copy, IndexDamageKind.LogRecordInvalid);
+        Assert.Equal(DamageSeverity.Error, damage.Severity);
         Assert.Equal(at, damage.Offset);
-        Assert.StartsWith("Invalid UID range (" + (uid2 + 5) + " .. " + uid2, damage.Message, StringComparison.Ordinal);
+        Assert.Equal("Invalid UID range (" + (uid2 + 5) + " .. " + uid2 + ", type=0x4)", damage.Message);
         Assert.Equal(RepairAction.TruncateLog, damage.Repair);
+
+        uint seq = LogSeq(copy);
+        string log = bed.Dovecot(copy, "force-resync", "INBOX").Output;
+        Assert.Contains("Corrupted transaction log file " + copy.Log + " seq " + seq + ": " + damage.Message, log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_record_the_index_has_already_applied_is_only_a_warning()
+    {
+        using var copy = bed.Copy();
+        long at = FirstRecord(copy, TransactionLogRecordType.FlagUpdate);
+        Assert.True(at < copy.ReadIndex().Header.LogFileHeadOffset, "the flag update is not before the index's position");
+        uint uid2 = Damage.ReadUInt32(copy.Log, at + 12);
+        Damage.WriteUInt32(copy.Log, at + 8, uid2 + 5);
+
+        var damages = copy.Verify();
+        IndexDamage damage = Single(damages, IndexDamageKind.LogRecordInvalid);
+        Assert.Equal(DamageSeverity.Warning, damage.Severity);
+        Assert.Equal(RepairAction.Report, damage.Repair);
+        Assert.Single(damages);
+
+        // Dovecot reads the log from the index's position on and does not notice.
+        var run = bed.Dovecot(copy, "force-resync", "INBOX");
+        Assert.DoesNotContain("Error:", run.Output, StringComparison.Ordinal);
+    }
+
+    private static long FirstRecord(MailboxCopy copy, TransactionLogRecordType type) => Records(copy, type)[0];
+
+    private static long LastRecord(MailboxCopy copy, TransactionLogRecordType type) => Records(copy, type)[^1];
+
+    private static List<long> Records(MailboxCopy copy, TransactionLogRecordType type)
+    {
+        var log = TransactionLogFile.Read(copy.Log);
+        var offsets = new List<long>();
+        foreach (TransactionLogRecord record in log.Records)
+        {
+            if (record.Type == type)
+            {
+                offsets.Add(record.Offset);
+            }
+        }
+
+        Assert.True(offsets.Count > 0, "the bed's log has no " + type + " record");
+        return offsets;
     }
 
     [Fact]

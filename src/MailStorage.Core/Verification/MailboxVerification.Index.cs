@@ -1,3 +1,4 @@
+using System;
 using MailStorage.Core.Index;
 
 namespace MailStorage.Core.Verification;
@@ -74,6 +75,10 @@ internal sealed partial class MailboxVerification
                 break;
             case "IndexExtensionDuplicate":
                 QuarantineIndex(IndexDamageKind.IndexExtensionDuplicate, problem);
+                break;
+            case "IndexKeywordsHeader" when problem.Message.StartsWith("Keyword name_offset", StringComparison.Ordinal):
+                // Older Dovecot did not check this, so 2.3 only warns and goes on reading the names.
+                Add(IndexPath, IndexDamageKind.IndexKeywordsHeaderBroken, DamageSeverity.Warning, problem.Offset, "Mismatching keyword name_offset (" + problem.Message["Keyword ".Length..] + ")", RepairAction.Report, "Dovecot logs a warning each time it maps the index and uses the names anyway; nothing is lost.");
                 break;
             case "IndexKeywordsHeader":
                 QuarantineIndex(IndexDamageKind.IndexKeywordsHeaderBroken, problem);

@@ -22,6 +22,7 @@
         'Get-MailStorageMailbox'
         'Lock-MailIndex'
         'Remove-MailIndexLock'
+        'Test-MailIndex'
         'Test-MailStorageCapability'
         'Test-MailStorageConfig'
         'Unlock-MailIndex'

@@ -1,0 +1,103 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace MailStorage.Core.Interop;
+
+internal static partial class Libc
+{
+    /// <summary>
+    /// Opening a file in a folder other users can write, for reading only, without being led elsewhere: a symlink
+    /// planted in place of the file is not followed (O_NOFOLLOW makes open fail with ELOOP), and a FIFO planted there
+    /// does not block the open (O_NONBLOCK); the caller then checks with fstat that it got a regular file.
+    /// </summary>
+    internal static class NoFollow
+    {
+        /// <summary>O_NONBLOCK (x86_64 and aarch64 Linux).</summary>
+        internal const int O_NONBLOCK = 0x800;
+
+        /// <summary>S_IFMT: the file type bits of st_mode.</summary>
+        internal const uint S_IFMT = 0xF000;
+
+        /// <summary>S_IFREG: a regular file.</summary>
+        internal const uint S_IFREG = 0x8000;
+
+        /// <summary>S_IFLNK: a symbolic link.</summary>
+        internal const uint S_IFLNK = 0xA000;
+
+        /// <summary>
+        /// open(path, O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC), retried on EINTR. Returns the handle, or null with
+        /// <paramref name="errno"/> set for ENOENT (gone) and ELOOP (a symlink); other failures throw naming the path.
+        /// </summary>
+        internal static SafeFileHandle? OpenForReading(string path, out int errno)
+        {
+            int fd;
+            do
+            {
+                fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
+            }
+            while (fd < 0 && LastErrno == EINTR);
+            if (fd >= 0)
+            {
+                errno = 0;
+                return new SafeFileHandle(fd, ownsHandle: true);
+            }
+
+            errno = LastErrno;
+            if (errno is ENOENT or ELOOP)
+            {
+                return null;
+            }
+
+            throw Failure("open", path, errno);
+        }
+
+        /// <summary>The type bits (S_IFMT) and size of an open file, from fstat.</summary>
+        internal static (uint Type, long Size) TypeAndSize(SafeFileHandle handle, string path)
+        {
+            bool added = false;
+            handle.DangerousAddRef(ref added);
+            try
+            {
+                int result;
+                stat_t st;
+                do
+                {
+                    result = fstat((int)handle.DangerousGetHandle(), out st);
+                }
+                while (result < 0 && LastErrno == EINTR);
+                Check(result, "fstat", path);
+                return (st.st_mode & S_IFMT, st.st_size);
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+        }
+
+        /// <summary>lstat's type bits (S_IFMT) of a path, or 0 when it does not exist.</summary>
+        internal static uint TypeOfLink(string path)
+        {
+            int result;
+            stat_t st;
+            do
+            {
+                result = lstat(path, out st);
+            }
+            while (result < 0 && LastErrno == EINTR);
+            if (result < 0)
+            {
+                int errno = LastErrno;
+                if (errno is ENOENT or ENOTDIR)
+                {
+                    return 0;
+                }
+
+                throw Failure("lstat", path, errno);
+            }
+
+            return st.st_mode & S_IFMT;
+        }
+    }
+}

@@ -281,7 +281,7 @@ public sealed class MailIndexRepair : IDisposable
             }
         }
 
-        var input = new UidListRebuild.Input(data, state.UidValidity, state.NextUid, state.Messages.Select(m => m.Uid).ToHashSet(), files);
+        var input = new UidListRebuild.Input(data, state.UidValidity, state.NextUid, state.Messages.Select(m => m.Uid).ToHashSet(), files, IndexVirtualSizes());
         UidListRebuild.Outcome outcome = UidListRebuild.Rebuild(input, path);
         if (!outcome.Changed)
         {
@@ -336,7 +336,9 @@ public sealed class MailIndexRepair : IDisposable
             }
         }
 
-        return cut;
+        // Never end inside a transaction its boundary record says is longer: Dovecot would wait for the rest of it
+        // and append its next transactions inside the torn one.
+        return transactionStart >= 0 && transactionStart < cut && transactionEnd > cut ? transactionStart : cut;
     }
 
     private bool IsMaildir => string.Equals(Mailbox.Format, "maildir", StringComparison.OrdinalIgnoreCase);
@@ -412,6 +414,58 @@ public sealed class MailIndexRepair : IDisposable
             index == null ? null : IndexFile.Parse(index, indexDirectory.PathOf(IndexName)),
             log2 == null ? null : TransactionLogFile.Parse(log2, indexDirectory.PathOf(Log2Name)),
             log == null ? null : TransactionLogFile.Parse(log, indexDirectory.PathOf(LogName)));
+    }
+
+    /// <summary>
+    /// The virtual size dovecot.index knows for each UID: its <c>vsize</c> record field, else <c>size.virtual</c> in
+    /// the cache (only when the cache is the one the index's records point into: file_seq = the cache ext's reset_id).
+    /// </summary>
+    private Dictionary<uint, ulong> IndexVirtualSizes()
+    {
+        var sizes = new Dictionary<uint, ulong>();
+        byte[]? data = TryReadAll(indexDirectory, IndexName, out _);
+        if (data == null)
+        {
+            return sizes;
+        }
+
+        IndexFile index = IndexFile.Parse(data, indexDirectory.PathOf(IndexName));
+        if (!index.IsUsable)
+        {
+            return sizes;
+        }
+
+        IndexExtension? vsize = index.Extensions.FirstOrDefault(e => e.Name == "vsize" && e.RecordSize == 4);
+        IndexExtension? cacheExt = index.Extensions.FirstOrDefault(e => e.Name == "cache" && e.RecordSize == 4);
+        CacheFile? cache = null;
+        if (vsize == null && cacheExt != null)
+        {
+            byte[]? cacheData = TryReadAll(indexDirectory, CacheName, out _);
+            CacheFile? parsed = cacheData == null ? null : CacheFile.Parse(cacheData, indexDirectory.PathOf(CacheName));
+            cache = parsed?.Header is { } header && header.FileSeq == cacheExt.ResetId && header.IndexId == index.Header.IndexId ? parsed : null;
+        }
+
+        foreach (IndexRecord record in index.Records)
+        {
+            ulong? size = null;
+            if (vsize != null)
+            {
+                uint value = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(record.Extension(vsize));
+                size = value == 0 ? null : value;
+            }
+            else if (cache != null && cacheExt != null)
+            {
+                uint offset = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(record.Extension(cacheExt));
+                size = offset == 0 ? null : cache.VirtualSize(offset);
+            }
+
+            if (size is ulong known)
+            {
+                sizes[record.Uid] = known;
+            }
+        }
+
+        return sizes;
     }
 
     /// <summary>Why this looks like a dbox mailbox (sdbox/mdbox), or null.</summary>

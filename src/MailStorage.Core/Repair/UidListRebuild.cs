@@ -15,7 +15,9 @@ namespace MailStorage.Core.Repair;
 /// (or, cut inside the file name, exactly one unlisted file starts with it), next_uid is set above every UID and the
 /// index's next_uid, the header's UIDVALIDITY is kept (taken from dovecot.index when the header is broken), and only
 /// files of cur/ and new/ that no line names get new UIDs, from next_uid on, in name order. Lines whose files are gone
-/// are kept: Dovecot expunges them at its next sync, as it would have.
+/// are kept: Dovecot expunges them at its next sync, as it would have. A file that lost its line to another file with
+/// the same UID gets back the one UID the index has and no line claims between the UIDs of the lines around its own,
+/// if the index records the same virtual size for that UID as the file name carries (,W=); else a new UID.
 /// </summary>
 internal static class UidListRebuild
 {
@@ -25,7 +27,8 @@ internal static class UidListRebuild
     /// <param name="IndexNextUid">next_uid of the index (0: unknown).</param>
     /// <param name="IndexUids">UIDs the index has records for.</param>
     /// <param name="MessageFiles">Names found in cur/ and new/.</param>
-    internal sealed record Input(byte[]? Content, uint IndexUidValidity, uint IndexNextUid, IReadOnlySet<uint> IndexUids, IReadOnlyList<string> MessageFiles);
+    /// <param name="IndexVirtualSizes">The virtual size dovecot.index (or its cache) records for a UID, where it has one.</param>
+    internal sealed record Input(byte[]? Content, uint IndexUidValidity, uint IndexNextUid, IReadOnlySet<uint> IndexUids, IReadOnlyList<string> MessageFiles, IReadOnlyDictionary<uint, ulong> IndexVirtualSizes);
 
     /// <summary>The new file and what changed; <see cref="Changed"/> false when the old one was already sound.</summary>
     internal sealed record Outcome(byte[] Content, IReadOnlyList<string> Changes, string Before, string After, bool Changed, uint UidValidity, uint NextUid, int Records);
@@ -82,9 +85,11 @@ internal static class UidListRebuild
             candidates.Add(parsed);
         }
 
-        var kept = Settle(candidates, files, input.IndexUids, changes);
+        var displaced = new List<Candidate>();
+        var kept = Settle(candidates, files, input.IndexUids, input.IndexVirtualSizes, changes, displaced);
         bool wasOrdered = IsOrdered(candidates);
         kept.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        GiveBackUids(kept, displaced, input, changes);
         if (!wasOrdered)
         {
             changes.Add("lines put back in UID order");
@@ -286,8 +291,57 @@ internal static class UidListRebuild
         return null;
     }
 
-    /// <summary>One line per file and one file per UID.</summary>
-    private static List<Candidate> Settle(List<Candidate> candidates, HashSet<string> files, IReadOnlySet<uint> indexUids, List<string> changes)
+    /// <summary>
+    /// For each file that lost its UID to another file on a duplicate line: the UID between its neighbours' (by line)
+    /// that the index has and no line claims, when it is the only one and the index's virtual size for it is the
+    /// file's; the evidence is the line's place (Dovecot writes lines in UID order) and the size the index saw.
+    /// </summary>
+    private static void GiveBackUids(List<Candidate> kept, List<Candidate> displaced, Input input, List<string> changes)
+    {
+        foreach (Candidate d in displaced)
+        {
+            if (kept.Any(k => k.FileName == d.FileName))
+            {
+                continue;
+            }
+
+            uint low = kept.Where(k => k.Line > 0 && k.Line < d.Line).Select(k => k.Uid).DefaultIfEmpty(0u).Max();
+            uint high = kept.Where(k => k.Line > d.Line).Select(k => k.Uid).DefaultIfEmpty(Math.Max(input.IndexNextUid, low + 1)).Min();
+            var claimed = kept.Select(k => k.Uid).ToHashSet();
+            var free = input.IndexUids.Where(u => u > low && u < high && !claimed.Contains(u)).Take(2).ToList();
+            ulong? size = VirtualSizeOf(d);
+            if (free.Count == 1 && size != null && input.IndexVirtualSizes.TryGetValue(free[0], out ulong indexed) && indexed == size)
+            {
+                kept.Add(d with { Uid = free[0] });
+                kept.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+                changes.Add("line " + N(d.Line) + ": " + d.FileName + " keeps uid " + N(free[0]) + " (the only UID of the index between lines of uid " + N(low) + " and " + N(high) + ", same virtual size " + N((long)size) + ")");
+            }
+        }
+    }
+
+    private static ulong? VirtualSizeOf(Candidate c)
+    {
+        foreach (string extension in c.Extensions)
+        {
+            if (extension.Length > 1 && extension[0] == 'W' && ulong.TryParse(extension.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out ulong w))
+            {
+                return w;
+            }
+        }
+
+        int at = c.FileName.IndexOf(",W=", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<char> rest = c.FileName.AsSpan(at + 3);
+        int end = rest.IndexOfAny(',', ':');
+        return ulong.TryParse(end < 0 ? rest : rest[..end], NumberStyles.None, CultureInfo.InvariantCulture, out ulong value) ? value : null;
+    }
+
+    /// <summary>One line per file and one file per UID; files that lost their UID to another go to <paramref name="displaced"/>.</summary>
+    private static List<Candidate> Settle(List<Candidate> candidates, HashSet<string> files, IReadOnlySet<uint> indexUids, IReadOnlyDictionary<uint, ulong> sizes, List<string> changes, List<Candidate> displaced)
     {
         var byFile = new Dictionary<string, List<Candidate>>(StringComparer.Ordinal);
         foreach (Candidate c in candidates)
@@ -334,17 +388,29 @@ internal static class UidListRebuild
                 continue;
             }
 
-            // Two files with one UID: the one that exists keeps it (the first line when both or neither exist);
-            // the other file, if it exists, gets a new UID as an unlisted file.
-            if (!files.Contains(holder.FileName) && files.Contains(c.FileName))
+            // Two files with one UID: the one that exists keeps it; when both do, the one whose virtual size is the
+            // index's for that UID, else the first line (a second line with a UID already given is the usual race of
+            // two writers, and the index has the first). The other file, if it exists, gets a UID back or a new one.
+            bool holderExists = files.Contains(holder.FileName), otherExists = files.Contains(c.FileName);
+            bool sizeSaysOther = holderExists && otherExists && sizes.TryGetValue(c.Uid, out ulong indexed) &&
+                VirtualSizeOf(c) == indexed && VirtualSizeOf(holder) != indexed;
+            if ((!holderExists && otherExists) || sizeSaysOther)
             {
                 kept[kept.IndexOf(holder)] = c;
                 byUid[c.Uid] = c;
-                changes.Add("line " + N(holder.Line) + ": uid " + N(c.Uid) + " also on line " + N(c.Line) + "; kept for the existing file " + c.FileName);
+                changes.Add("line " + N(holder.Line) + ": uid " + N(c.Uid) + " also on line " + N(c.Line) + "; kept for " + c.FileName + (sizeSaysOther ? " (its size is the index's)" : " (the file that exists)"));
+                if (holderExists)
+                {
+                    displaced.Add(holder);
+                }
             }
             else
             {
                 changes.Add("line " + N(c.Line) + ": uid " + N(c.Uid) + " already on line " + N(holder.Line) + "; " + c.FileName + " dropped from it");
+                if (files.Contains(c.FileName))
+                {
+                    displaced.Add(c);
+                }
             }
         }
 

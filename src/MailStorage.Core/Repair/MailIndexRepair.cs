@@ -179,7 +179,7 @@ public sealed class MailIndexRepair : IDisposable
         }
 
         LogHead? head = null;
-        byte[]? logData = TryReadAll(indexDirectory, LogName, out _);
+        byte[]? logData = TryReadOther(indexDirectory, LogName);
         if (logData != null)
         {
             TransactionLogFile log = TransactionLogFile.Parse(logData, indexDirectory.PathOf(LogName));
@@ -354,6 +354,22 @@ public sealed class MailIndexRepair : IDisposable
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Reads a file that is looked at, not repaired: a link or a non-file there is treated as absent (the action on
+    /// that file itself refuses it), so it can only make the repair know less, never write elsewhere.
+    /// </summary>
+    private static byte[]? TryReadOther(MailboxDirectory directory, string name)
+    {
+        try
+        {
+            return TryReadAll(directory, name, out _);
+        }
+        catch (RepairRefusedException ex) when (ex.Refusal is RepairRefusal.SymbolicLink or RepairRefusal.NotRegularFile)
+        {
+            return null;
+        }
+    }
+
     private static byte[]? TryReadAll(MailboxDirectory directory, string name, out FileStatus? status)
     {
         SafeFileHandle handle;
@@ -401,15 +417,15 @@ public sealed class MailIndexRepair : IDisposable
 
     private UidList? ReadUidList()
     {
-        byte[]? data = TryReadAll(controlDirectory, UidListName, out _);
+        byte[]? data = TryReadOther(controlDirectory, UidListName);
         return data == null ? null : UidList.Parse(data, controlDirectory.PathOf(UidListName));
     }
 
     private MailboxState ReadIndexState()
     {
-        byte[]? index = TryReadAll(indexDirectory, IndexName, out _);
-        byte[]? log = TryReadAll(indexDirectory, LogName, out _);
-        byte[]? log2 = TryReadAll(indexDirectory, Log2Name, out _);
+        byte[]? index = TryReadOther(indexDirectory, IndexName);
+        byte[]? log = TryReadOther(indexDirectory, LogName);
+        byte[]? log2 = TryReadOther(indexDirectory, Log2Name);
         return MailboxState.Replay(
             index == null ? null : IndexFile.Parse(index, indexDirectory.PathOf(IndexName)),
             log2 == null ? null : TransactionLogFile.Parse(log2, indexDirectory.PathOf(Log2Name)),
@@ -423,7 +439,7 @@ public sealed class MailIndexRepair : IDisposable
     private Dictionary<uint, ulong> IndexVirtualSizes()
     {
         var sizes = new Dictionary<uint, ulong>();
-        byte[]? data = TryReadAll(indexDirectory, IndexName, out _);
+        byte[]? data = TryReadOther(indexDirectory, IndexName);
         if (data == null)
         {
             return sizes;
@@ -440,7 +456,7 @@ public sealed class MailIndexRepair : IDisposable
         CacheFile? cache = null;
         if (vsize == null && cacheExt != null)
         {
-            byte[]? cacheData = TryReadAll(indexDirectory, CacheName, out _);
+            byte[]? cacheData = TryReadOther(indexDirectory, CacheName);
             CacheFile? parsed = cacheData == null ? null : CacheFile.Parse(cacheData, indexDirectory.PathOf(CacheName));
             cache = parsed?.Header is { } header && header.FileSeq == cacheExt.ResetId && header.IndexId == index.Header.IndexId ? parsed : null;
         }

@@ -41,7 +41,8 @@ internal sealed class MailboxDirectory : IDisposable
         int opened = Retry(() => Libc.open(path, Libc.O_RDONLY | Libc.O_DIRECTORY | OpenFlags, 0));
         if (opened < 0)
         {
-            throw OpenFailure(path, Libc.LastErrno, directory: true);
+            int errno = Libc.LastErrno;
+            throw OpenFailure(path, errno, directory: true, Libc.lstat(path, out var st) == 0 && Libc.IsSymlink(st.st_mode));
         }
 
         return Wrap(path, opened);
@@ -57,7 +58,8 @@ internal sealed class MailboxDirectory : IDisposable
         int opened = Retry(() => Libc.openat(Descriptor, name, Libc.O_RDONLY | Libc.O_DIRECTORY | OpenFlags, 0));
         if (opened < 0)
         {
-            throw OpenFailure(PathOf(name), Libc.LastErrno, directory: true);
+            int errno = Libc.LastErrno;
+            throw OpenFailure(PathOf(name), errno, directory: true, Stat(name) is { IsSymbolicLink: true });
         }
 
         return Wrap(PathOf(name), opened);
@@ -116,9 +118,17 @@ internal sealed class MailboxDirectory : IDisposable
         CheckName(name);
         string path = PathOf(name);
         int opened = Retry(() => Libc.openat(Descriptor, name, access | OpenFlags, 0));
+        if (opened < 0 && (access & Libc.O_NOATIME) != 0 && Libc.LastErrno == Libc.EPERM)
+        {
+            // O_NOATIME is for the file's owner (and root); anyone else reads the ordinary way.
+            access &= ~Libc.O_NOATIME;
+            opened = Retry(() => Libc.openat(Descriptor, name, access | OpenFlags, 0));
+        }
+
         if (opened < 0)
         {
-            throw OpenFailure(path, Libc.LastErrno, directory: false);
+            int errno = Libc.LastErrno;
+            throw OpenFailure(path, errno, directory: false, errno == Libc.ELOOP);
         }
 
         var handle = new SafeFileHandle(opened, ownsHandle: true);
@@ -139,11 +149,11 @@ internal sealed class MailboxDirectory : IDisposable
         }
     }
 
-    /// <summary>Creates <paramref name="name"/> exclusively (O_CREAT|O_EXCL|O_NOFOLLOW) for writing, with <paramref name="mode"/>.</summary>
+    /// <summary>Creates <paramref name="name"/> exclusively (O_CREAT|O_EXCL|O_NOFOLLOW) for reading and writing, with <paramref name="mode"/>.</summary>
     public SafeFileHandle CreateFile(string name, uint mode)
     {
         CheckName(name);
-        int opened = Retry(() => Libc.openat(Descriptor, name, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | OpenFlags, mode));
+        int opened = Retry(() => Libc.openat(Descriptor, name, Libc.O_RDWR | Libc.O_CREAT | Libc.O_EXCL | OpenFlags, mode));
         if (opened < 0)
         {
             throw Libc.Failure("openat(O_CREAT|O_EXCL)", PathOf(name), Libc.LastErrno);
@@ -290,9 +300,10 @@ internal sealed class MailboxDirectory : IDisposable
         return new MailboxDirectory(path, opened, new FileStatus(st));
     }
 
-    private static Exception OpenFailure(string path, int errno, bool directory)
+    private static Exception OpenFailure(string path, int errno, bool directory, bool isLink)
     {
-        if (errno == Libc.ELOOP)
+        // O_NOFOLLOW makes open fail with ELOOP on a link, or ENOTDIR when O_DIRECTORY is asked too.
+        if (isLink)
         {
             return new RepairRefusedException(RepairRefusal.SymbolicLink, path, path + " is a symbolic link; repairs never follow or touch links (a link in a mailbox can point anywhere, e.g. at a system file).");
         }

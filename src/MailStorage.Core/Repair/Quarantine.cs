@@ -85,7 +85,9 @@ public sealed class Quarantine : IDisposable
         ArgumentNullException.ThrowIfNull(directory);
         MailboxDirectory target = Folder(indexDirectory ?? directory);
         string originalPath = directory.PathOf(name);
-        using SafeFileHandle source = directory.OpenFile(name, Libc.O_RDONLY, out FileStatus before);
+
+        // O_NOATIME: quarantining reads the original without moving its atime (for its owner and root).
+        using SafeFileHandle source = directory.OpenFile(name, Libc.O_RDONLY | Libc.O_NOATIME, out FileStatus before);
         (string copyName, SafeFileHandle copy) = CreateCopy(target, name);
         string copyPath = target.PathOf(copyName);
         bool keep = false;
@@ -101,12 +103,15 @@ public sealed class Quarantine : IDisposable
                     throw new RepairRefusedException(RepairRefusal.ChangedDuringRepair, originalPath, originalPath + " changed while it was being copied to the quarantine (" + before + " -> " + after + "); is the mailbox lock really keeping Dovecot out?");
                 }
 
+                // Read the copy back before its times are set (reading may move the atime).
+                Must(MailboxDirectory.OnDescriptor(copy, Libc.fsync), "fsync", copyPath);
+                VerifyContent(copy, before.Size, sourceHash, copyPath);
                 KeepAttributes(copy, before, copyPath);
                 Must(MailboxDirectory.OnDescriptor(copy, Libc.fsync), "fsync", copyPath);
+                VerifyAttributes(MailboxDirectory.StatOf(copy, copyPath), before, copyPath);
             }
 
             target.Sync();
-            Verify(target, copyName, before, sourceHash, copyPath);
             var entry = new QuarantineEntry(
                 clock(), originalPath, copyName, action, reason, before.Size, Convert.ToHexStringLower(sourceHash),
                 before.Uid, before.Gid, before.OctalPermissions, Nanoseconds(before.ModifyTime), Nanoseconds(before.AccessTime));
@@ -212,31 +217,35 @@ public sealed class Quarantine : IDisposable
         }), "futimens", copyPath);
     }
 
-    private static void Verify(MailboxDirectory target, string copyName, FileStatus original, byte[] sourceHash, string copyPath)
+    private static void VerifyContent(SafeFileHandle copy, long size, byte[] sourceHash, string copyPath)
     {
-        using SafeFileHandle check = target.OpenFile(copyName, Libc.O_RDONLY, out FileStatus copied);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[(int)Math.Min(CopyBufferSize, Math.Max(copied.Size, 1))];
+        var buffer = new byte[(int)Math.Min(CopyBufferSize, Math.Max(size, 1))];
         long offset = 0;
         int n;
-        while ((n = RandomAccess.Read(check, buffer, offset)) > 0)
+        while ((n = RandomAccess.Read(copy, buffer, offset)) > 0)
         {
             hash.AppendData(buffer, 0, n);
             offset += n;
         }
 
-        string? wrong = null;
-        if (!hash.GetHashAndReset().AsSpan().SequenceEqual(sourceHash) || offset != original.Size)
+        if (offset != size || !hash.GetHashAndReset().AsSpan().SequenceEqual(sourceHash))
         {
-            wrong = "content differs";
+            throw new RepairRefusedException(RepairRefusal.QuarantineFailed, copyPath, "the quarantine copy " + copyPath + " does not read back as its original (" + offset + " of " + size + " bytes, or another SHA-256).");
         }
-        else if (copied.Uid != original.Uid || copied.Gid != original.Gid || copied.Permissions != original.Permissions)
+    }
+
+    private static void VerifyAttributes(FileStatus copied, FileStatus original, string copyPath)
+    {
+        string? wrong = null;
+        if (copied.Uid != original.Uid || copied.Gid != original.Gid || copied.Permissions != original.Permissions)
         {
             wrong = "owner or mode differs (" + copied.Uid + ":" + copied.Gid + " " + copied.OctalPermissions + ")";
         }
-        else if (copied.ModifyTime.tv_sec != original.ModifyTime.tv_sec || copied.ModifyTime.tv_nsec != original.ModifyTime.tv_nsec)
+        else if (copied.ModifyTime.tv_sec != original.ModifyTime.tv_sec || copied.ModifyTime.tv_nsec != original.ModifyTime.tv_nsec ||
+            copied.AccessTime.tv_sec != original.AccessTime.tv_sec || copied.AccessTime.tv_nsec != original.AccessTime.tv_nsec)
         {
-            wrong = "mtime differs";
+            wrong = "times differ";
         }
 
         if (wrong != null)

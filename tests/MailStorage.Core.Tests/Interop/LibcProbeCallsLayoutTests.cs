@@ -47,7 +47,7 @@ public sealed class LibcProbeCallsLayoutTests
           P("F_RDLCK", F_RDLCK); P("F_WRLCK", F_WRLCK); P("F_UNLCK", F_UNLCK);
           P("LOCK_SH", LOCK_SH); P("LOCK_EX", LOCK_EX); P("LOCK_NB", LOCK_NB); P("LOCK_UN", LOCK_UN);
           P("O_WRONLY", O_WRONLY); P("O_RDWR", O_RDWR); P("O_CREAT", O_CREAT); P("O_EXCL", O_EXCL);
-          P("O_TRUNC", O_TRUNC); P("O_APPEND", O_APPEND); P("O_NONBLOCK", O_NONBLOCK); P("O_DIRECTORY", O_DIRECTORY); P("O_NOFOLLOW", O_NOFOLLOW);
+          P("O_TRUNC", O_TRUNC); P("O_APPEND", O_APPEND); P("O_NONBLOCK", O_NONBLOCK); P("O_DIRECTORY", O_DIRECTORY); P("O_NOFOLLOW", O_NOFOLLOW); P("O_NOATIME", O_NOATIME);
           P("O_CLOEXEC", O_CLOEXEC);
           P("PROT_READ", PROT_READ); P("PROT_WRITE", PROT_WRITE); P("MAP_SHARED", MAP_SHARED); P("MAP_PRIVATE", MAP_PRIVATE);
           P("MS_ASYNC", MS_ASYNC); P("MS_INVALIDATE", MS_INVALIDATE); P("MS_SYNC", MS_SYNC);
@@ -100,7 +100,7 @@ public sealed class LibcProbeCallsLayoutTests
                 ["F_RDLCK"] = Libc.F_RDLCK, ["F_WRLCK"] = Libc.F_WRLCK, ["F_UNLCK"] = Libc.F_UNLCK,
                 ["LOCK_SH"] = Libc.LOCK_SH, ["LOCK_EX"] = Libc.LOCK_EX, ["LOCK_NB"] = Libc.LOCK_NB, ["LOCK_UN"] = Libc.LOCK_UN,
                 ["O_WRONLY"] = Libc.O_WRONLY, ["O_RDWR"] = Libc.O_RDWR, ["O_CREAT"] = Libc.O_CREAT, ["O_EXCL"] = Libc.O_EXCL,
-                ["O_TRUNC"] = Libc.O_TRUNC, ["O_APPEND"] = Libc.O_APPEND, ["O_NONBLOCK"] = Libc.O_NONBLOCK, ["O_DIRECTORY"] = Libc.O_DIRECTORY, ["O_NOFOLLOW"] = Libc.O_NOFOLLOW,
+                ["O_TRUNC"] = Libc.O_TRUNC, ["O_APPEND"] = Libc.O_APPEND, ["O_NONBLOCK"] = Libc.O_NONBLOCK, ["O_DIRECTORY"] = Libc.O_DIRECTORY, ["O_NOFOLLOW"] = Libc.O_NOFOLLOW, ["O_NOATIME"] = Libc.O_NOATIME,
                 ["O_CLOEXEC"] = Libc.O_CLOEXEC,
                 ["PROT_READ"] = Libc.PROT_READ, ["PROT_WRITE"] = Libc.PROT_WRITE, ["MAP_SHARED"] = Libc.MAP_SHARED, ["MAP_PRIVATE"] = Libc.MAP_PRIVATE,
                 ["MS_ASYNC"] = Libc.MS_ASYNC, ["MS_INVALIDATE"] = Libc.MS_INVALIDATE, ["MS_SYNC"] = Libc.MS_SYNC,

@@ -68,6 +68,28 @@ public sealed class MailIndexRepair : IDisposable
     public IReadOnlyList<string> RemovedTemporaries => removedTemporaries;
 
     /// <summary>
+    /// The lock a repair of <paramref name="mailbox"/> needs, from the options the configuration gives
+    /// (<see cref="MailboxLockOptions.FromConfig"/>: lock_method, dotlock_use_excl, the wait): for Maildir also the
+    /// <c>dovecot-uidlist.lock</c> dotlock, in the control directory.
+    /// </summary>
+    public static MailboxLockOptions LockOptionsFor(MailboxLocation mailbox, MailboxLockOptions configured)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        ArgumentNullException.ThrowIfNull(configured);
+        bool maildir = string.Equals(mailbox.Format, "maildir", StringComparison.OrdinalIgnoreCase);
+        return new MailboxLockOptions
+        {
+            Method = configured.Method,
+            Mode = LockMode.Exclusive,
+            DotlockUseExcl = configured.DotlockUseExcl,
+            Timeout = configured.Timeout,
+            Hostname = configured.Hostname,
+            IncludeUidList = maildir,
+            UidListDirectory = maildir && !SameDirectory(mailbox.ControlDirectory, mailbox.IndexDirectory) ? mailbox.ControlDirectory : null,
+        };
+    }
+
+    /// <summary>
     /// Starts repairing <paramref name="mailbox"/> under <paramref name="heldLock"/>, which must be held on its index
     /// directory. Opens the index, control and mail directories (none may be a symbolic link) and removes temporary
     /// files that killed repairs left.

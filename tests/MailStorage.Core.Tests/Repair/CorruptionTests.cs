@@ -114,6 +114,42 @@ public sealed class CorruptionTests : IClassFixture<RepairTemplate>
     }
 
     [Fact]
+    public void Index_log_cache_and_uidlist_damaged_together_are_repaired_where_Dovecot_itself_breaks_down()
+    {
+        // Dovecot 2.3.19 meets this combination with a panic (mail-transaction-log.c: assertion log->files == NULL)
+        // or a segfault while it recovers, and renumbers the mailbox for the uidlist.
+        Damage[] together = { Damage.LogGarbageAtEof, Damage.IndexNextUidZero, Damage.IndexSeenDeletedCountsWrong, Damage.CacheGarbage, Damage.UidListOutOfOrder };
+        using RepairMailbox mailbox = template.Clone();
+        foreach (Damage damage in together)
+        {
+            CorruptionGenerator.Apply(damage, mailbox.Maildir, Outside(mailbox));
+        }
+
+        using (RepairMailbox copy = mailbox.Clone())
+        {
+            IReadOnlyList<string> seen = Probe(copy, DamageProbe.OpenAndWrite, template.Baseline!, out MailboxSnapshot after);
+            foreach (string line in seen.Where(l => l.Contains("Panic", StringComparison.Ordinal) || l.StartsWith("exit code", StringComparison.Ordinal)).Take(5))
+            {
+                output.WriteLine("unrepaired copy: " + line);
+            }
+
+            Assert.NotEmpty(seen.Concat(after.Differences(template.Baseline!)));
+        }
+
+        var originals = Capture(mailbox);
+        using (var quarantine = Quarantine.InIndexDirectory())
+        using (var held = mailbox.Lock())
+        using (var repair = MailIndexRepair.Begin(mailbox.Location, held, quarantine))
+        {
+            var results = new[] { repair.CutTransactionLog(), repair.FixIndexHeader(), repair.QuarantineIndexFile(MailIndexRepair.CacheName), repair.RebuildUidList() };
+            Assert.All(results, r => Assert.True(r.Changed, r.ToString()));
+            AssertQuarantined(results, originals);
+        }
+
+        AssertOpensLikeBaseline(mailbox, "index, log, cache and uidlist damaged together");
+    }
+
+    [Fact]
     public void Log_sequence_mismatch_is_left_to_Dovecot_which_recovers_without_loss()
     {
         // The one kind no primitive takes (see CorruptionGenerator.PlanOf): Dovecot logs errors, fscks, and ends with

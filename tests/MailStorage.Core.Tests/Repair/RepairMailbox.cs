@@ -8,6 +8,7 @@ using System.Text;
 using System.Threading;
 using MailStorage.Core.Locking;
 using MailStorage.Core.Mailboxes;
+using MailStorage.Core.Repair;
 using MailStorage.Core.Tests.Locking;
 using MailStorage.Core.Tests.TestBeds;
 
@@ -198,7 +199,8 @@ internal sealed class RepairMailbox : IDisposable
     /// <summary>The mailbox lock a repair takes (fcntl, as Dovecot's default; with the uidlist dotlock).</summary>
     public MailboxLock Lock()
     {
-        var attempt = MailboxLock.Acquire(Maildir, new MailboxLockOptions { IncludeUidList = true, Timeout = TimeSpan.FromSeconds(30) }, CancellationToken.None);
+        var options = MailIndexRepair.LockOptionsFor(Location, new MailboxLockOptions { Timeout = TimeSpan.FromSeconds(30) });
+        var attempt = MailboxLock.Acquire(Maildir, options, CancellationToken.None);
         return attempt.Lock ?? throw new InvalidOperationException("could not lock " + Maildir + ": " + attempt.Describe());
     }
 

@@ -14,8 +14,10 @@ internal static partial class Libc
     internal const int O_EXCL = 0x80;
     internal const int O_TRUNC = 0x200;
     internal const int O_APPEND = 0x400;
+    internal const int O_NONBLOCK = 0x800;
     internal const int O_DIRECTORY = 0x10000;
     internal const int O_NOFOLLOW = 0x20000;
+    internal const int O_NOATIME = 0x40000;
     internal const int O_CLOEXEC = 0x80000;
 
     /// <summary>fchown/chown's "leave unchanged" owner and group: (uid_t)-1.</summary>

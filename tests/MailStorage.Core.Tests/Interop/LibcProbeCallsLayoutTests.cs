@@ -10,8 +10,8 @@ using Xunit;
 namespace MailStorage.Core.Tests.Interop;
 
 /// <summary>
-/// struct flock, struct stat and the constants of Libc.Fcntl.cs, Libc.Files.cs and Libc.Mmap.cs against what the C
-/// compiler of this machine says, by compiling and running a tiny C program.
+/// struct flock, struct stat, struct dirent's d_name and the constants of Libc.Fcntl.cs, Libc.Files.cs, Libc.Mmap.cs
+/// and Libc.At.cs against what the C compiler of this machine says, by compiling and running a tiny C program.
 /// </summary>
 public sealed class LibcProbeCallsLayoutTests
 {
@@ -23,6 +23,7 @@ public sealed class LibcProbeCallsLayoutTests
         #include <sys/file.h>
         #include <sys/mman.h>
         #include <sys/stat.h>
+        #include <dirent.h>
         #define P(name, value) printf("%s=%ld\n", name, (long)(value))
         int main(void) {
           P("sizeof(flock)", sizeof(struct flock));
@@ -46,10 +47,14 @@ public sealed class LibcProbeCallsLayoutTests
           P("F_RDLCK", F_RDLCK); P("F_WRLCK", F_WRLCK); P("F_UNLCK", F_UNLCK);
           P("LOCK_SH", LOCK_SH); P("LOCK_EX", LOCK_EX); P("LOCK_NB", LOCK_NB); P("LOCK_UN", LOCK_UN);
           P("O_WRONLY", O_WRONLY); P("O_RDWR", O_RDWR); P("O_CREAT", O_CREAT); P("O_EXCL", O_EXCL);
-          P("O_TRUNC", O_TRUNC); P("O_APPEND", O_APPEND); P("O_DIRECTORY", O_DIRECTORY); P("O_NOFOLLOW", O_NOFOLLOW);
+          P("O_TRUNC", O_TRUNC); P("O_APPEND", O_APPEND); P("O_NONBLOCK", O_NONBLOCK); P("O_DIRECTORY", O_DIRECTORY); P("O_NOFOLLOW", O_NOFOLLOW); P("O_NOATIME", O_NOATIME);
           P("O_CLOEXEC", O_CLOEXEC);
           P("PROT_READ", PROT_READ); P("PROT_WRITE", PROT_WRITE); P("MAP_SHARED", MAP_SHARED); P("MAP_PRIVATE", MAP_PRIVATE);
           P("MS_ASYNC", MS_ASYNC); P("MS_INVALIDATE", MS_INVALIDATE); P("MS_SYNC", MS_SYNC);
+          P("AT_FDCWD", AT_FDCWD); P("AT_SYMLINK_NOFOLLOW", AT_SYMLINK_NOFOLLOW); P("AT_REMOVEDIR", AT_REMOVEDIR);
+          P("AT_EMPTY_PATH", AT_EMPTY_PATH); P("UTIME_OMIT", UTIME_OMIT);
+          P("S_IFMT", S_IFMT); P("S_IFREG", S_IFREG); P("S_IFDIR", S_IFDIR); P("S_IFLNK", S_IFLNK);
+          P("dirent.d_name", offsetof(struct dirent, d_name));
           return 0;
         }
         """;
@@ -95,10 +100,14 @@ public sealed class LibcProbeCallsLayoutTests
                 ["F_RDLCK"] = Libc.F_RDLCK, ["F_WRLCK"] = Libc.F_WRLCK, ["F_UNLCK"] = Libc.F_UNLCK,
                 ["LOCK_SH"] = Libc.LOCK_SH, ["LOCK_EX"] = Libc.LOCK_EX, ["LOCK_NB"] = Libc.LOCK_NB, ["LOCK_UN"] = Libc.LOCK_UN,
                 ["O_WRONLY"] = Libc.O_WRONLY, ["O_RDWR"] = Libc.O_RDWR, ["O_CREAT"] = Libc.O_CREAT, ["O_EXCL"] = Libc.O_EXCL,
-                ["O_TRUNC"] = Libc.O_TRUNC, ["O_APPEND"] = Libc.O_APPEND, ["O_DIRECTORY"] = Libc.O_DIRECTORY, ["O_NOFOLLOW"] = Libc.O_NOFOLLOW,
+                ["O_TRUNC"] = Libc.O_TRUNC, ["O_APPEND"] = Libc.O_APPEND, ["O_NONBLOCK"] = Libc.O_NONBLOCK, ["O_DIRECTORY"] = Libc.O_DIRECTORY, ["O_NOFOLLOW"] = Libc.O_NOFOLLOW, ["O_NOATIME"] = Libc.O_NOATIME,
                 ["O_CLOEXEC"] = Libc.O_CLOEXEC,
                 ["PROT_READ"] = Libc.PROT_READ, ["PROT_WRITE"] = Libc.PROT_WRITE, ["MAP_SHARED"] = Libc.MAP_SHARED, ["MAP_PRIVATE"] = Libc.MAP_PRIVATE,
                 ["MS_ASYNC"] = Libc.MS_ASYNC, ["MS_INVALIDATE"] = Libc.MS_INVALIDATE, ["MS_SYNC"] = Libc.MS_SYNC,
+                ["AT_FDCWD"] = Libc.AT_FDCWD, ["AT_SYMLINK_NOFOLLOW"] = Libc.AT_SYMLINK_NOFOLLOW, ["AT_REMOVEDIR"] = Libc.AT_REMOVEDIR,
+                ["AT_EMPTY_PATH"] = Libc.AT_EMPTY_PATH, ["UTIME_OMIT"] = Libc.UTIME_OMIT,
+                ["S_IFMT"] = Libc.S_IFMT, ["S_IFREG"] = Libc.S_IFREG, ["S_IFDIR"] = Libc.S_IFDIR, ["S_IFLNK"] = Libc.S_IFLNK,
+                ["dirent.d_name"] = Libc.DirentNameOffset,
             };
 
             Assert.Equal(c.Count, ours.Count);

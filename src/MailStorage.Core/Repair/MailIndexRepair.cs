@@ -169,7 +169,7 @@ public sealed class MailIndexRepair : IDisposable
         QuarantinedFile copy = Quarantine.Add(indexDirectory, fileName, "TruncateLog", "cut at the last whole record, offset " + N(cut) + ": " + problems);
         EnsureSame(copy, status!);
         EnsureLocked(uidList: false);
-        SafeFileWriter.Truncate(indexDirectory, fileName, cut, copy.Status);
+        SafeFileWriter.Truncate(indexDirectory, fileName, cut, copy);
         return new RepairResult(
             Mailbox.IndexDirectory, path, RepairAction.TruncateLog,
             N(data.Length) + " bytes" + (problems.Length > 0 ? " (" + problems + ")" : string.Empty),
@@ -228,7 +228,7 @@ public sealed class MailIndexRepair : IDisposable
         QuarantinedFile copy = Quarantine.Add(indexDirectory, IndexName, "FixIndexHeader", string.Join("; ", outcome.Changes));
         EnsureSame(copy, status!);
         EnsureLocked(uidList: false);
-        SafeFileWriter.Replace(indexDirectory, IndexName, outcome.Content, copy.Status);
+        SafeFileWriter.Replace(indexDirectory, IndexName, outcome.Content, copy);
         return new RepairResult(
             Mailbox.IndexDirectory, path, RepairAction.FixIndexHeader,
             N(data.Length) + " bytes, " + N(index.Problems.Count) + " problem(s)",
@@ -269,7 +269,7 @@ public sealed class MailIndexRepair : IDisposable
 
         QuarantinedFile copy = Quarantine.Add(indexDirectory, fileName, "QuarantineFile", "moved away for Dovecot to rebuild");
         EnsureLocked(uidList: false);
-        SafeFileWriter.Remove(indexDirectory, fileName, copy.Status);
+        SafeFileWriter.Remove(indexDirectory, fileName, copy);
         return new RepairResult(
             Mailbox.IndexDirectory, path, RepairAction.QuarantineFile,
             N(copy.Status.Size) + " bytes", "removed (Dovecot rebuilds it)", copy.Copy,
@@ -322,7 +322,7 @@ public sealed class MailIndexRepair : IDisposable
         QuarantinedFile copy = Quarantine.Add(controlDirectory, UidListName, "RebuildUidList", string.Join("; ", outcome.Changes.Take(20)) + (outcome.Changes.Count > 20 ? "; ..." : string.Empty));
         EnsureSame(copy, status!);
         EnsureLocked(uidList: true);
-        SafeFileWriter.Replace(controlDirectory, UidListName, outcome.Content, copy.Status);
+        SafeFileWriter.Replace(controlDirectory, UidListName, outcome.Content, copy);
         return new RepairResult(Mailbox.IndexDirectory, path, RepairAction.RebuildUidList, outcome.Before, outcome.After, copy.Copy, outcome.Changes);
     }
 

@@ -137,6 +137,7 @@ public sealed class MailIndexRepair : IDisposable
     /// Cuts <paramref name="fileName"/> (<see cref="LogName"/> or <see cref="Log2Name"/>) at the end of its last whole
     /// transaction: a record cut short, garbage after the last record, or a transaction with an invalid record goes
     /// (to the quarantine). A log whose header Dovecot cannot use is refused (Dovecot replaces such a log itself).
+    /// Run <see cref="FixIndexHeader"/> after it: the index's log position may point past the cut.
     /// </summary>
     public RepairResult CutTransactionLog(string fileName = LogName)
     {
@@ -431,9 +432,9 @@ public sealed class MailIndexRepair : IDisposable
             throw new RepairRefusedException(RepairRefusal.LockNotHeld, heldLock.MailboxPath, "the lock on " + heldLock.MailboxPath + " is no longer held; the repair stops before Dovecot and it write at the same time.");
         }
 
-        if (uidList && heldLock.UidList == null)
+        if (uidList && (heldLock.UidList == null || !SameDirectory(Path.GetDirectoryName(heldLock.UidList.Path)!, controlDirectory.Path)))
         {
-            throw new RepairRefusedException(RepairRefusal.LockNotHeld, controlDirectory.PathOf(UidListName), "rebuilding dovecot-uidlist needs its dotlock too (MailboxLockOptions.IncludeUidList).");
+            throw new RepairRefusedException(RepairRefusal.LockNotHeld, controlDirectory.PathOf(UidListName), "rebuilding " + controlDirectory.PathOf(UidListName) + " needs its dotlock too (MailboxLockOptions.IncludeUidList, with UidListDirectory for a CONTROL= directory: see LockOptionsFor).");
         }
     }
 

@@ -137,6 +137,7 @@ public sealed class MailIndexRepair : IDisposable
     /// Cuts <paramref name="fileName"/> (<see cref="LogName"/> or <see cref="Log2Name"/>) at the end of its last whole
     /// transaction: a record cut short, garbage after the last record, or a transaction with an invalid record goes
     /// (to the quarantine). A log whose header Dovecot cannot use is refused (Dovecot replaces such a log itself).
+    /// Run <see cref="FixIndexHeader"/> after it: the index's log position may point past the cut.
     /// </summary>
     public RepairResult CutTransactionLog(string fileName = LogName)
     {
@@ -169,7 +170,7 @@ public sealed class MailIndexRepair : IDisposable
         QuarantinedFile copy = Quarantine.Add(indexDirectory, fileName, "TruncateLog", "cut at the last whole record, offset " + N(cut) + ": " + problems);
         EnsureSame(copy, status!);
         EnsureLocked(uidList: false);
-        SafeFileWriter.Truncate(indexDirectory, fileName, cut, copy.Status);
+        SafeFileWriter.Truncate(indexDirectory, fileName, cut, copy);
         return new RepairResult(
             Mailbox.IndexDirectory, path, RepairAction.TruncateLog,
             N(data.Length) + " bytes" + (problems.Length > 0 ? " (" + problems + ")" : string.Empty),
@@ -228,7 +229,7 @@ public sealed class MailIndexRepair : IDisposable
         QuarantinedFile copy = Quarantine.Add(indexDirectory, IndexName, "FixIndexHeader", string.Join("; ", outcome.Changes));
         EnsureSame(copy, status!);
         EnsureLocked(uidList: false);
-        SafeFileWriter.Replace(indexDirectory, IndexName, outcome.Content, copy.Status);
+        SafeFileWriter.Replace(indexDirectory, IndexName, outcome.Content, copy);
         return new RepairResult(
             Mailbox.IndexDirectory, path, RepairAction.FixIndexHeader,
             N(data.Length) + " bytes, " + N(index.Problems.Count) + " problem(s)",
@@ -269,7 +270,7 @@ public sealed class MailIndexRepair : IDisposable
 
         QuarantinedFile copy = Quarantine.Add(indexDirectory, fileName, "QuarantineFile", "moved away for Dovecot to rebuild");
         EnsureLocked(uidList: false);
-        SafeFileWriter.Remove(indexDirectory, fileName, copy.Status);
+        SafeFileWriter.Remove(indexDirectory, fileName, copy);
         return new RepairResult(
             Mailbox.IndexDirectory, path, RepairAction.QuarantineFile,
             N(copy.Status.Size) + " bytes", "removed (Dovecot rebuilds it)", copy.Copy,
@@ -322,7 +323,7 @@ public sealed class MailIndexRepair : IDisposable
         QuarantinedFile copy = Quarantine.Add(controlDirectory, UidListName, "RebuildUidList", string.Join("; ", outcome.Changes.Take(20)) + (outcome.Changes.Count > 20 ? "; ..." : string.Empty));
         EnsureSame(copy, status!);
         EnsureLocked(uidList: true);
-        SafeFileWriter.Replace(controlDirectory, UidListName, outcome.Content, copy.Status);
+        SafeFileWriter.Replace(controlDirectory, UidListName, outcome.Content, copy);
         return new RepairResult(Mailbox.IndexDirectory, path, RepairAction.RebuildUidList, outcome.Before, outcome.After, copy.Copy, outcome.Changes);
     }
 
@@ -431,9 +432,9 @@ public sealed class MailIndexRepair : IDisposable
             throw new RepairRefusedException(RepairRefusal.LockNotHeld, heldLock.MailboxPath, "the lock on " + heldLock.MailboxPath + " is no longer held; the repair stops before Dovecot and it write at the same time.");
         }
 
-        if (uidList && heldLock.UidList == null)
+        if (uidList && (heldLock.UidList == null || !SameDirectory(Path.GetDirectoryName(heldLock.UidList.Path)!, controlDirectory.Path)))
         {
-            throw new RepairRefusedException(RepairRefusal.LockNotHeld, controlDirectory.PathOf(UidListName), "rebuilding dovecot-uidlist needs its dotlock too (MailboxLockOptions.IncludeUidList).");
+            throw new RepairRefusedException(RepairRefusal.LockNotHeld, controlDirectory.PathOf(UidListName), "rebuilding " + controlDirectory.PathOf(UidListName) + " needs its dotlock too (MailboxLockOptions.IncludeUidList, with UidListDirectory for a CONTROL= directory: see LockOptionsFor).");
         }
     }
 

@@ -25,7 +25,9 @@ namespace MailStorage.Core.Repair;
 /// mailbox whatever its name, so give a root outside the mail tree there. The folders are created mode 0700 by the
 /// repairing user (root, usually): users cannot alter the evidence; the copies keep their owner and mode.
 /// The copy is complete, fsynced and verified by re-reading before the caller may touch the original, so a repair
-/// killed at any point leaves either the original in place or a whole copy here.
+/// killed at any point leaves either the original in place or a whole copy here. A file of the folder that the
+/// manifest does not list is a copy cut short by such a kill (its original was not touched) and can be deleted. The
+/// default keeps the copies on the mailbox's own filesystem, where they count against the owner's quota if any.
 /// </remarks>
 public sealed class Quarantine : IDisposable
 {
@@ -264,14 +266,25 @@ public sealed class Quarantine : IDisposable
         MailboxDirectory root;
         if (rootPath == null)
         {
-            parent.CreateDirectory(DefaultFolderName, 0x1C0);
+            if (parent.CreateDirectory(DefaultFolderName, 0x1C0))
+            {
+                parent.Sync();
+            }
+
             root = parent.OpenDirectory(DefaultFolderName);
         }
         else
         {
-            // The administrator's path: missing parents are created; its last component must not be a link.
+            // The administrator's path: missing parents are created; its last component must not be a link. Its
+            // parent is fsynced so that the new folder survives a power cut as the copies in it do.
+            bool existed = Directory.Exists(rootPath);
             Directory.CreateDirectory(rootPath);
             root = MailboxDirectory.Open(rootPath);
+            if (!existed && System.IO.Path.GetDirectoryName(rootPath) is { } above)
+            {
+                using MailboxDirectory aboveRoot = MailboxDirectory.Open(above);
+                aboveRoot.Sync();
+            }
         }
 
         using (root)

@@ -9,8 +9,8 @@ using Microsoft.Win32.SafeHandles;
 namespace MailStorage.Core.Repair;
 
 /// <summary>
-/// Changes a mailbox file only in ways a crash cannot tear, and only while it is still exactly the file that was
-/// quarantined: a replacement is written to a temporary file in the same directory (owner and mode of the original,
+/// Changes a mailbox file only in ways a crash cannot tear, only after the quarantine holds a whole copy of it (the
+/// methods take the <see cref="QuarantinedFile"/>), and only while it is still exactly the file that was quarantined: a replacement is written to a temporary file in the same directory (owner and mode of the original,
 /// fsynced) and renamed over the original, then the directory is fsynced; a truncation is one ftruncate of the file
 /// opened without following links and found to be the same inode, size and times, then fsynced; a removal unlinks the
 /// name after the same check. Temporary files left by a killed repair are recognised by name and removed by the next.
@@ -21,11 +21,12 @@ internal static class SafeFileWriter
     private const string TempSuffix = ".tmp";
 
     /// <summary>
-    /// Replaces <paramref name="name"/> by <paramref name="content"/> with the owner and mode of
-    /// <paramref name="original"/>, which the file must still match (identity, size, mtime, ctime).
+    /// Replaces <paramref name="name"/> by <paramref name="content"/> with the owner and mode of the quarantined
+    /// original, which the file must still match (identity, size, mtime, ctime).
     /// </summary>
-    public static void Replace(MailboxDirectory directory, string name, ReadOnlySpan<byte> content, FileStatus original)
+    public static void Replace(MailboxDirectory directory, string name, ReadOnlySpan<byte> content, QuarantinedFile quarantined)
     {
+        FileStatus original = quarantined.Status;
         string temp = TempName(name);
         string tempPath = directory.PathOf(temp);
         bool renamed = false;
@@ -94,9 +95,10 @@ internal static class SafeFileWriter
         }
     }
 
-    /// <summary>Cuts <paramref name="name"/> to <paramref name="length"/> bytes in place, if it still matches <paramref name="original"/> and has one link.</summary>
-    public static void Truncate(MailboxDirectory directory, string name, long length, FileStatus original)
+    /// <summary>Cuts <paramref name="name"/> to <paramref name="length"/> bytes in place, if it is still the quarantined file and has one link.</summary>
+    public static void Truncate(MailboxDirectory directory, string name, long length, QuarantinedFile quarantined)
     {
+        FileStatus original = quarantined.Status;
         string path = directory.PathOf(name);
         using SafeFileHandle handle = directory.OpenFile(name, Libc.O_WRONLY, out FileStatus now);
         if (!now.SameFileAndContent(original))
@@ -113,10 +115,10 @@ internal static class SafeFileWriter
         Must(MailboxDirectory.OnDescriptor(handle, Libc.fsync), "fsync", path);
     }
 
-    /// <summary>Removes the name <paramref name="name"/> if it still matches <paramref name="original"/>, then fsyncs the directory.</summary>
-    public static void Remove(MailboxDirectory directory, string name, FileStatus original)
+    /// <summary>Removes the name <paramref name="name"/> if it is still the quarantined file, then fsyncs the directory.</summary>
+    public static void Remove(MailboxDirectory directory, string name, QuarantinedFile quarantined)
     {
-        EnsureUnchanged(directory, name, original);
+        EnsureUnchanged(directory, name, quarantined.Status);
         directory.Unlink(name);
         directory.Sync();
     }

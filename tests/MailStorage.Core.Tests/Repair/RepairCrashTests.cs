@@ -75,6 +75,7 @@ public sealed class RepairCrashTests : IClassFixture<RepairTemplate>
         }
 
         var reached = new SortedDictionary<int, int>();
+        int leftTemporaries = 0;
         for (int i = 0; i < Kills; i++)
         {
             int set = i % CrashDamage.Length;
@@ -89,6 +90,11 @@ public sealed class RepairCrashTests : IClassFixture<RepairTemplate>
                 delay.TotalMilliseconds.ToString("0.00", CultureInfo.InvariantCulture) + " ms (" + (steps == 5 ? "finished" : steps + " step(s) done") + ")";
 
             AssertNoOriginalLost(mailbox, originals, at);
+            if (Directory.EnumerateFiles(mailbox.Maildir, "*.mailstorage-*.tmp").Any())
+            {
+                leftTemporaries++;
+            }
+
             using (RepairMailbox killed = mailbox.Clone())
             {
                 OpenReport report = killed.Open();
@@ -98,13 +104,15 @@ public sealed class RepairCrashTests : IClassFixture<RepairTemplate>
 
             (_, string log) = await RunToEnd(mailbox);
             AssertNoOriginalLost(mailbox, originals, at + ", then repaired again");
+            Assert.Empty(Directory.EnumerateFiles(mailbox.Maildir, "*.mailstorage-*.tmp"));
             OpenReport opened = mailbox.Open();
             Assert.True(opened.Problems.Count == 0, at + ": Dovecot complained after the repair was run again: " + string.Join(" | ", opened.Problems) + "\n" + log);
             Assert.True(opened.Snapshot.Differences(template.Baseline!).Count == 0, at + ": not the baseline after the second run: " + string.Join("; ", opened.Snapshot.Differences(template.Baseline!)));
         }
 
         output.WriteLine(Kills + " kills in " + watch.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s; steps done when killed: " +
-            string.Join(", ", reached.Select(p => (p.Key == 5 ? "finished" : p.Key + " step(s)") + ": " + p.Value)));
+            string.Join(", ", reached.Select(p => (p.Key == 5 ? "finished" : p.Key + " step(s)") + ": " + p.Value)) +
+            "; " + leftTemporaries + " kill(s) left a temporary file, removed by the next run");
 
         // The kills must not all land before the first step or after the last (a short step can be overshot by the
         // time it takes to read its line, so not every step is required).

@@ -12,7 +12,14 @@ public sealed class IndexCache : IDisposable
 {
     private readonly object gate = new();
     private readonly Dictionary<(string Path, IndexCacheMode Mode), IndexFileView> views = new();
+    private readonly Dictionary<(string Directory, IndexCacheMode Mode), object> states = new();
     private readonly Counters counters = new();
+
+    /// <summary>
+    /// Held by a load that reads through the views (MailboxState.Load) and by <see cref="Clear"/>: a parse over mapped
+    /// memory must not see its mapping removed halfway. Loads through one cache therefore run one at a time.
+    /// </summary>
+    internal object LoadGate { get; } = new();
 
     /// <summary>The shared view of <paramref name="path"/> under <paramref name="mode"/>, made on first use.</summary>
     public IndexFileView Get(string path, IndexCacheMode mode)
@@ -37,16 +44,38 @@ public sealed class IndexCache : IDisposable
     /// </summary>
     public void Clear()
     {
-        List<IndexFileView> dropped;
+        lock (LoadGate)
+        {
+            List<IndexFileView> dropped;
+            lock (gate)
+            {
+                dropped = new List<IndexFileView>(views.Values);
+                views.Clear();
+                states.Clear();
+            }
+
+            foreach (var view in dropped)
+            {
+                view.Dispose();
+            }
+        }
+    }
+
+    /// <summary>What the last load of <paramref name="key"/> left for the next one (parses and the state), or null.</summary>
+    internal object? GetState((string Directory, IndexCacheMode Mode) key)
+    {
         lock (gate)
         {
-            dropped = new List<IndexFileView>(views.Values);
-            views.Clear();
+            return states.TryGetValue(key, out var state) ? state : null;
         }
+    }
 
-        foreach (var view in dropped)
+    /// <summary>Keeps what a load of <paramref name="key"/> made; <see cref="Clear"/> drops it with the views it was parsed from.</summary>
+    internal void SetState((string Directory, IndexCacheMode Mode) key, object state)
+    {
+        lock (gate)
         {
-            view.Dispose();
+            states[key] = state;
         }
     }
 

@@ -38,6 +38,22 @@ public sealed class IndexCache : IDisposable
         }
     }
 
+    /// <summary>Drops the view of a file found missing, so that <see cref="Statistics"/> counts only files held.</summary>
+    internal void Forget(string path, IndexCacheMode mode)
+    {
+        IndexFileView? view;
+        lock (gate)
+        {
+            var key = (System.IO.Path.GetFullPath(path), mode);
+            if (!views.Remove(key, out view))
+            {
+                return;
+            }
+        }
+
+        view.Dispose();
+    }
+
     /// <summary>
     /// Drops (disposes) every view; memory they handed out for Mmap is unmapped. The byte, revalidation and reread
     /// counters are the session's totals and are kept.

@@ -172,6 +172,7 @@ public sealed class MailboxState
         }
         catch (FileNotFoundException)
         {
+            cache.Forget(path, mode);
             return null;
         }
 

@@ -5,13 +5,14 @@ namespace MailStorage.PowerShell;
 /// <summary>A mailbox as <c>Get-MailStorageMailbox</c> reports it: its name and where its mail, index and control files are.</summary>
 public sealed class MailStorageMailbox
 {
-    internal MailStorageMailbox(MailboxLocation location)
+    internal MailStorageMailbox(MailboxLocation location, MailIndexCacheMode? cacheMode)
     {
         Name = location.Name;
         MailDirectory = location.MailDirectory;
         IndexDirectory = location.IndexDirectory;
         ControlDirectory = location.ControlDirectory;
         Format = location.Format;
+        CacheMode = cacheMode;
     }
 
     /// <summary>The mailbox name ('/' separates levels): INBOX, Sent, A/B.</summary>
@@ -28,6 +29,12 @@ public sealed class MailStorageMailbox
 
     /// <summary>The mailbox format: maildir.</summary>
     public string Format { get; }
+
+    /// <summary>
+    /// With -ConfigPath: how Dovecot reads this mailbox's index (from mmap_disable, mail_nfs_index and the filesystem of
+    /// IndexDirectory), which Get-MailIndex and Get-MailIndexRecord then use. Null without a configuration.
+    /// </summary>
+    public MailIndexCacheMode? CacheMode { get; }
 
     /// <inheritdoc />
     public override string ToString() => Name;

@@ -43,7 +43,7 @@ public sealed class MailboxMessage
 /// </summary>
 public sealed class MailboxState
 {
-    private readonly List<MailboxMessage> messages = new();
+    private MessageList messages = new();
     private readonly List<IndexProblem> problems = new();
     private readonly byte[] header = new byte[IndexHeaderFields.Size];
 
@@ -85,10 +85,10 @@ public sealed class MailboxState
     public IReadOnlyList<string> IndexKeywords { get; private set; } = [];
 
     /// <summary>
-    /// Where this state came from an earlier one of the same cache by applying only the records after this log
-    /// offset (null: replayed from the files). For tests and benchmarks.
+    /// When a cached <see cref="Load(string, IndexCache, IndexCacheMode)"/> made this state from the previous one by
+    /// applying only the log records from this offset on; null when it was replayed from the files.
     /// </summary>
-    internal long? ContinuedFrom { get; private set; }
+    public long? ContinuedFrom { get; private set; }
 
     /// <summary>Reads <c>dovecot.index</c>, <c>.log.2</c> and <c>.log</c> from an index folder (any may be missing) and replays.</summary>
     public static MailboxState Load(string indexDirectory)
@@ -206,7 +206,7 @@ public sealed class MailboxState
             ContinuedFrom = log.SyncOffset,
         };
         header.CopyTo(next.header, 0);
-        next.messages.AddRange(messages);
+        next.messages = messages.Share();
         next.problems.AddRange(grown.Problems); // this state had none, so the log had none before its old end
         var records = grown.Records;
         for (int i = log.RecordCount; i < records.Count; i++)
@@ -414,8 +414,12 @@ public sealed class MailboxState
                     (int first, int end) = Range(p[i..]);
                     for (int k = first; k < end; k++)
                     {
-                        MailboxMessage m = Changeable(k);
-                        m.Flags = (m.Flags & ~remove) | add;
+                        // Only a real change copies a message shared with an earlier state.
+                        MailIndexFlags flags = (messages[k].Flags & ~remove) | add;
+                        if (flags != messages[k].Flags)
+                        {
+                            Changeable(k).Flags = flags;
+                        }
                     }
                 }
 
@@ -432,11 +436,13 @@ public sealed class MailboxState
                     {
                         if (modify == 0)
                         {
-                            Changeable(k).Keywords.Add(name);
+                            if (!HasKeyword(messages[k], name))
+                            {
+                                Changeable(k).Keywords.Add(name);
+                            }
                         }
                         else if (HasKeyword(messages[k], name))
                         {
-                            // Checked first: a message that lacks the keyword is not copied for nothing.
                             Changeable(k).Keywords.Remove(name);
                         }
                     }

@@ -41,6 +41,9 @@ public sealed class IndexFileView : IDisposable
     private int length;
     private Mapping? current;
     private long bytesRead, revalidations, rereads;
+    // Epochs come from one counter for every view, so content of two views (a file forgotten and seen again) never
+    // shares one.
+    private static long lastEpoch;
     private long epoch;
     private bool disposed;
 
@@ -156,7 +159,7 @@ public sealed class IndexFileView : IDisposable
                 // The mapping shows in-place writes by itself; only growth of an append-only file keeps what a parse knew.
                 if (!AppendOnly || st.st_size <= stamp.st_size)
                 {
-                    epoch++;
+                    NewEpoch();
                 }
 
                 stamp = st;
@@ -219,9 +222,11 @@ public sealed class IndexFileView : IDisposable
         Mode == IndexCacheMode.Mmap ? current?.Memory ?? ReadOnlyMemory<byte>.Empty : new ReadOnlyMemory<byte>(buffer, 0, length),
         epoch);
 
+    private void NewEpoch() => epoch = Interlocked.Increment(ref lastEpoch);
+
     private void Reopen()
     {
-        epoch++;
+        NewEpoch();
         if (fd >= 0)
         {
             _ = Libc.close(fd);
@@ -277,7 +282,7 @@ public sealed class IndexFileView : IDisposable
         }
 
         // A new array: a snapshot handed out earlier is never overwritten.
-        epoch++;
+        NewEpoch();
         var data = new byte[(int)st.st_size];
         int got = ReadAt(data, 0, data.Length, 0);
         buffer = data;

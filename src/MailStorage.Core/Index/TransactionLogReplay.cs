@@ -125,8 +125,13 @@ public sealed class MailboxState
             var key = (dir, mode);
             var previous = cache.GetState(key) as Checkpoint;
             var index = Reuse(previous?.Index, cache, Path.Combine(dir, IndexName), mode, (bytes, path, _) => IndexFile.Parse(bytes, path));
-            var log2 = Reuse(previous?.Log2, cache, Path.Combine(dir, Log2Name), mode, (bytes, path, old) => old?.Extend(bytes) ?? TransactionLogFile.Parse(bytes, path));
             var log = Reuse(previous?.Log, cache, Path.Combine(dir, LogName), mode, (bytes, path, old) => old?.Extend(bytes) ?? TransactionLogFile.Parse(bytes, path));
+
+            // A .log.2 comes only from rotation, which renames the .log and starts a new one. While the .log is the same
+            // file (same epoch) a .log.2 that was missing still is, and is not looked for: on NFS and FUSE a lookup of a
+            // missing name goes to the server every time (0.7 ms of a 0.8 ms load on the GlusterFS test bed).
+            bool log2StillMissing = previous is { Log2: null, Log: { } before } && log != null && log.Epoch == before.Epoch;
+            var log2 = log2StillMissing ? null : Reuse(previous?.Log2, cache, Path.Combine(dir, Log2Name), mode, (bytes, path, old) => old?.Extend(bytes) ?? TransactionLogFile.Parse(bytes, path));
 
             MailboxState state;
             // Reuse returns the previous parse for unchanged content and extends only the previous parse, so an extension

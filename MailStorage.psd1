@@ -12,9 +12,11 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('artifacts/module/MailStorage.Format.ps1xml')
     CmdletsToExport      = @(
+        'Clear-MailIndexCache'
         'ConvertTo-DovecotConfig'
         'Export-MailStorageProfile'
         'Get-MailIndex'
+        'Get-MailIndexCache'
         'Get-MailIndexLock'
         'Get-MailIndexRecord'
         'Get-MailStorageConfig'

@@ -12,7 +12,14 @@ public sealed class IndexCache : IDisposable
 {
     private readonly object gate = new();
     private readonly Dictionary<(string Path, IndexCacheMode Mode), IndexFileView> views = new();
+    private readonly Dictionary<(string Directory, IndexCacheMode Mode), object> states = new();
     private readonly Counters counters = new();
+
+    /// <summary>
+    /// Held by a load that reads through the views (MailboxState.Load) and by <see cref="Clear"/>: a parse over mapped
+    /// memory must not see its mapping removed halfway. Loads through one cache therefore run one at a time.
+    /// </summary>
+    internal object LoadGate { get; } = new();
 
     /// <summary>The shared view of <paramref name="path"/> under <paramref name="mode"/>, made on first use.</summary>
     public IndexFileView Get(string path, IndexCacheMode mode)
@@ -31,22 +38,60 @@ public sealed class IndexCache : IDisposable
         }
     }
 
+    /// <summary>Drops the view of a file found missing, so that <see cref="Statistics"/> counts only files held.</summary>
+    internal void Forget(string path, IndexCacheMode mode)
+    {
+        IndexFileView? view;
+        lock (gate)
+        {
+            var key = (System.IO.Path.GetFullPath(path), mode);
+            if (!views.Remove(key, out view))
+            {
+                return;
+            }
+        }
+
+        view.Dispose();
+    }
+
     /// <summary>
     /// Drops (disposes) every view; memory they handed out for Mmap is unmapped. The byte, revalidation and reread
     /// counters are the session's totals and are kept.
     /// </summary>
     public void Clear()
     {
-        List<IndexFileView> dropped;
+        lock (LoadGate)
+        {
+            List<IndexFileView> dropped;
+            lock (gate)
+            {
+                dropped = new List<IndexFileView>(views.Values);
+                views.Clear();
+                states.Clear();
+            }
+
+            foreach (var view in dropped)
+            {
+                view.Dispose();
+            }
+        }
+    }
+
+    /// <summary>What the last load of <paramref name="key"/> left for the next one (parses and the state), or null.</summary>
+    internal object? GetState((string Directory, IndexCacheMode Mode) key)
+    {
         lock (gate)
         {
-            dropped = new List<IndexFileView>(views.Values);
-            views.Clear();
+            return states.TryGetValue(key, out var state) ? state : null;
         }
+    }
 
-        foreach (var view in dropped)
+    /// <summary>Keeps what a load of <paramref name="key"/> made; <see cref="Clear"/> drops it with the views it was parsed from.</summary>
+    internal void SetState((string Directory, IndexCacheMode Mode) key, object state)
+    {
+        lock (gate)
         {
-            view.Dispose();
+            states[key] = state;
         }
     }
 

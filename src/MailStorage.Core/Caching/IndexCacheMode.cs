@@ -9,6 +9,10 @@ public enum IndexCacheMode
     /// <summary>Dovecot's <c>mmap_disable=yes</c>: read into memory, revalidated by device, inode, size, mtime and ctime before each use.</summary>
     Buffered,
 
-    /// <summary>Dovecot's <c>mail_nfs_index=yes</c>: flush the attribute cache (chown/fchown to -1,-1) first, then as <see cref="Buffered"/>.</summary>
+    /// <summary>
+    /// Dovecot's <c>mail_nfs_index=yes</c>: first flush what the client caches, with chown(path, -1, -1) (Dovecot's own
+    /// flush) and a listing of the folder (which GlusterFS needs for small files), then as <see cref="Buffered"/>;
+    /// another host's writes show at once (see <see cref="AttributeFlush"/>).
+    /// </summary>
     BufferedFlush,
 }

@@ -15,13 +15,19 @@ namespace MailStorage.Core.Caching;
 /// <item><see cref="IndexCacheMode.Buffered"/>: read into memory; stat(path) before each use and re-read only when the
 /// device, inode, size, mtime or ctime differ. An append-only file (the .log) whose inode is unchanged and that only
 /// grew is read incrementally: just the new bytes.</item>
-/// <item><see cref="IndexCacheMode.BufferedFlush"/>: first chown(path, -1, -1) and fchown(fd, -1, -1), which change
-/// nothing but flush the NFS/FUSE attribute cache (as Dovecot's mail_nfs_index does), then as Buffered, except that
-/// ctime is not compared: the flush itself sets it.</item>
+/// <item><see cref="IndexCacheMode.BufferedFlush"/>: first chown(path, -1, -1), which changes nothing but makes NFS and
+/// FUSE fetch fresh attributes (Dovecot's mail_nfs_index does the same), and a listing of the folder, which makes
+/// GlusterFS drop its cached content of small files (<see cref="AttributeFlush"/> has the measurements); then as
+/// Buffered, except that ctime is not compared: the flush itself sets it.</item>
 /// </list>
 /// Memory from <see cref="GetBytes"/> stays valid until the view is disposed: a Buffered result is a snapshot that
 /// later reads never overwrite; superseded mappings are unmapped only on Dispose. A mapped file truncated by another
 /// process can still fault (SIGBUS) as it can for Dovecot; Dovecot never truncates index files in place.
+/// <para>
+/// An append-only file read incrementally is trusted not to change before its old end. Dovecot's one in-place write
+/// to a log, zeroing indexid to mark it corrupted, comes with no append (the next opener replaces the file, a new
+/// inode, which is read whole), so the content handed out is always one the file really had.
+/// </para>
 /// </summary>
 public sealed class IndexFileView : IDisposable
 {
@@ -35,6 +41,10 @@ public sealed class IndexFileView : IDisposable
     private int length;
     private Mapping? current;
     private long bytesRead, revalidations, rereads;
+    // Epochs come from one counter for every view, so content of two views (a file forgotten and seen again) never
+    // shares one.
+    private static long lastEpoch;
+    private long epoch;
     private bool disposed;
 
     /// <summary>A view of <paramref name="path"/>; nothing is opened until <see cref="GetBytes"/>.</summary>
@@ -97,7 +107,15 @@ public sealed class IndexFileView : IDisposable
     /// The file's content after revalidating it under <see cref="Mode"/>. Throws FileNotFoundException (and the like)
     /// when the file cannot be stat'ed or opened.
     /// </summary>
-    public ReadOnlyMemory<byte> GetBytes()
+    public ReadOnlyMemory<byte> GetBytes() => Read(flushDirectory: true).Bytes;
+
+    /// <summary>
+    /// As <see cref="GetBytes"/>, with the epoch of the content: it changes whenever the content is not the previous
+    /// content with bytes appended (a reopen, a full re-read, a remap of a file that is not append-only), so a parse of
+    /// earlier content with the same epoch may be extended instead of redone. <paramref name="flushDirectory"/> false
+    /// leaves out BufferedFlush's folder listing, for a caller that has just listed the folder itself.
+    /// </summary>
+    internal ViewContent Read(bool flushDirectory)
     {
         lock (gate)
         {
@@ -106,11 +124,10 @@ public sealed class IndexFileView : IDisposable
             shared?.AddRevalidation();
             if (Mode == IndexCacheMode.BufferedFlush)
             {
-                // Failures are fine: the call exists only for its side effect on the attribute cache.
-                _ = Libc.chown(Path, Libc.NoChange, Libc.NoChange);
-                if (fd >= 0)
+                AttributeFlush.File(Path);
+                if (flushDirectory)
                 {
-                    _ = Libc.fchown(fd, Libc.NoChange, Libc.NoChange);
+                    AttributeFlush.Directory(System.IO.Path.GetDirectoryName(Path) ?? "/", [System.IO.Path.GetFileName(Path)]);
                 }
             }
 
@@ -137,6 +154,12 @@ public sealed class IndexFileView : IDisposable
                 if (st.st_size != stamp.st_size)
                 {
                     Map(st.st_size);
+                }
+
+                // The mapping shows in-place writes by itself; only growth of an append-only file keeps what a parse knew.
+                if (!AppendOnly || st.st_size <= stamp.st_size)
+                {
+                    NewEpoch();
                 }
 
                 stamp = st;
@@ -195,11 +218,15 @@ public sealed class IndexFileView : IDisposable
         shared?.AddReread();
     }
 
-    private ReadOnlyMemory<byte> Current() =>
-        Mode == IndexCacheMode.Mmap ? current?.Memory ?? ReadOnlyMemory<byte>.Empty : new ReadOnlyMemory<byte>(buffer, 0, length);
+    private ViewContent Current() => new(
+        Mode == IndexCacheMode.Mmap ? current?.Memory ?? ReadOnlyMemory<byte>.Empty : new ReadOnlyMemory<byte>(buffer, 0, length),
+        epoch);
+
+    private void NewEpoch() => epoch = Interlocked.Increment(ref lastEpoch);
 
     private void Reopen()
     {
+        NewEpoch();
         if (fd >= 0)
         {
             _ = Libc.close(fd);
@@ -255,6 +282,7 @@ public sealed class IndexFileView : IDisposable
         }
 
         // A new array: a snapshot handed out earlier is never overwritten.
+        NewEpoch();
         var data = new byte[(int)st.st_size];
         int got = ReadAt(data, 0, data.Length, 0);
         buffer = data;
@@ -313,6 +341,9 @@ public sealed class IndexFileView : IDisposable
         shared?.AddBytesRead(total);
         return total;
     }
+
+    /// <summary>Content from <see cref="Read"/> and its epoch.</summary>
+    internal readonly record struct ViewContent(ReadOnlyMemory<byte> Bytes, long Epoch);
 
     /// <summary>One mmap'ed region, exposed as Memory.</summary>
     private sealed unsafe class Mapping : MemoryManager<byte>

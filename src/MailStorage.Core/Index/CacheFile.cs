@@ -21,14 +21,14 @@ public sealed class CacheFile
     /// <summary>Field header fixed part: next_offset, size, fields_count.</summary>
     public const int FieldHeaderFixedSize = 12;
 
-    private readonly byte[] data;
+    private readonly ReadOnlyMemory<byte> data;
     private readonly List<IndexProblem> problems = new();
     private readonly List<CacheField> fields = new();
     private readonly Dictionary<string, int> fieldsByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<CacheFieldHeaderBlock> fieldHeaders = new();
     private readonly List<CacheRecord> records = new();
 
-    private CacheFile(byte[] data, string file)
+    private CacheFile(ReadOnlyMemory<byte> data, string file)
     {
         this.data = data;
         File = file;
@@ -73,6 +73,16 @@ public sealed class CacheFile
     /// <summary>Parses cache file content (the array is kept, not copied).</summary>
     public static CacheFile Parse(byte[] content, string file)
     {
+        ArgumentNullException.ThrowIfNull(content);
+        return Parse(new ReadOnlyMemory<byte>(content), file);
+    }
+
+    /// <summary>
+    /// Parses cache file content held in memory without copying it; field data (<see cref="Bytes"/>) stays a view over
+    /// <paramref name="content"/>, which must stay valid as long as this object is used.
+    /// </summary>
+    public static CacheFile Parse(ReadOnlyMemory<byte> content, string file)
+    {
         var cache = new CacheFile(content, file);
         cache.ParseAll();
         return cache;
@@ -115,7 +125,7 @@ public sealed class CacheFile
     }
 
     /// <summary>The bytes of a field's data.</summary>
-    public ReadOnlySpan<byte> Bytes(CacheFieldData field) => data.AsSpan(field.DataOffset, field.Length);
+    public ReadOnlySpan<byte> Bytes(CacheFieldData field) => data.Span.Slice(field.DataOffset, field.Length);
 
     /// <summary>Cached <c>flags</c> (MAIL_* bits; the bitmask ORed over the record chain), or null.</summary>
     public uint? Flags(uint recordOffset)
@@ -260,7 +270,7 @@ public sealed class CacheFile
             return false;
         }
 
-        uint size = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)offset + 4));
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(data.Span[((int)offset + 4)..]);
         if (size < 8)
         {
             Add(offset, "CacheRecordSizeInvalid", "invalid record size");
@@ -273,14 +283,14 @@ public sealed class CacheFile
             return false;
         }
 
-        record = new CacheRecord(offset, BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)offset)), size);
+        record = new CacheRecord(offset, BinaryPrimitives.ReadUInt32LittleEndian(data.Span[(int)offset..]), size);
         return true;
     }
 
     /// <summary>Walks one record's fields; collects those equal to <paramref name="wanted"/> (or all for -1).</summary>
     private bool WalkRecord(CacheRecord record, int wanted, List<CacheFieldData> found)
     {
-        ReadOnlySpan<byte> rec = data.AsSpan((int)record.Offset, (int)record.Size);
+        ReadOnlySpan<byte> rec = data.Span.Slice((int)record.Offset, (int)record.Size);
         int pos = 8;
         while (pos + 4 <= rec.Length)
         {
@@ -337,7 +347,7 @@ public sealed class CacheFile
             return;
         }
 
-        CacheHeader header = CacheHeader.Read(data);
+        CacheHeader header = CacheHeader.Read(data.Span);
         Header = header;
         if (header.MajorVersion != CacheHeader.SupportedMajorVersion)
         {
@@ -397,7 +407,7 @@ public sealed class CacheFile
                 return false;
             }
 
-            ReadOnlySpan<byte> block = data.AsSpan((int)offset);
+            ReadOnlySpan<byte> block = data.Span[(int)offset..];
             next = CacheHeader.DecodeOffset(block);
             fieldHeaders.Add(new CacheFieldHeaderBlock(
                 offset,
@@ -437,36 +447,37 @@ public sealed class CacheFile
         int end = start + (int)latest.Size;
         for (int i = 0; i < n; i++)
         {
-            int nul = Array.IndexOf(data, (byte)0, names, end - names);
+            int found = data.Span[names..end].IndexOf((byte)0);
+            int nul = found < 0 ? -1 : names + found;
             if (nul < 0 || nul == names)
             {
                 Add(names, "CacheFieldNamesCorrupted", "field header names corrupted");
                 return false;
             }
 
-            byte type = data[types + i];
+            byte type = data.Span[types + i];
             if (type > (byte)CacheFieldType.Header + 1)
             {
                 Add(types + i, "CacheFieldTypeCorrupted", "field type corrupted");
                 return false;
             }
 
-            byte decision = data[decisions + i];
+            byte decision = data.Span[decisions + i];
             if ((decision & 0x7f) > (byte)CacheDecision.Yes)
             {
                 Add(decisions + i, "CacheFieldDecisionCorrupted", "field decision type corrupted");
                 return false;
             }
 
-            string name = Encoding.UTF8.GetString(data, names, nul - names);
+            string name = Encoding.UTF8.GetString(data.Span[names..nul]);
             fields.Add(new CacheField(
                 i,
                 name,
                 (CacheFieldType)type,
-                BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(sizes + (4 * i))),
+                BinaryPrimitives.ReadUInt32LittleEndian(data.Span[(sizes + (4 * i))..]),
                 (CacheDecision)(decision & 0x7f),
                 (decision & 0x80) != 0,
-                BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(lastUsed + (4 * i)))));
+                BinaryPrimitives.ReadUInt32LittleEndian(data.Span[(lastUsed + (4 * i))..])));
             fieldsByName.TryAdd(name, i);
             names = nul + 1;
         }

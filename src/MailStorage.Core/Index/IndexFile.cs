@@ -179,16 +179,16 @@ public readonly ref struct IndexRecords
 /// </summary>
 public sealed class IndexFile
 {
-    private readonly byte[] data;
+    private readonly ReadOnlyMemory<byte> data;
     private readonly List<IndexProblem> problems = new();
     private readonly List<IndexExtension> extensions = new();
     private readonly List<string> keywords = new();
 
-    private IndexFile(string file, byte[] data)
+    private IndexFile(string file, ReadOnlyMemory<byte> data)
     {
         File = file;
         this.data = data;
-        Header = IndexHeader.Read(data);
+        Header = IndexHeader.Read(data.Span);
     }
 
     /// <summary>The file name used in problems.</summary>
@@ -215,10 +215,13 @@ public sealed class IndexFile
     /// <summary>How many records can be read (messages_count, cut to what the file holds).</summary>
     public int RecordCount { get; private set; }
 
+    /// <summary>The file's length in bytes.</summary>
+    public int Length => data.Length;
+
     /// <summary>The records (empty when the file is unusable).</summary>
     public IndexRecords Records => RecordCount == 0
         ? new IndexRecords(ReadOnlySpan<byte>.Empty, 0, 0)
-        : new IndexRecords(data.AsSpan((int)Header.HeaderSize, RecordCount * (int)Header.RecordSize), (int)Header.RecordSize, RecordCount);
+        : new IndexRecords(data.Span.Slice((int)Header.HeaderSize, RecordCount * (int)Header.RecordSize), (int)Header.RecordSize, RecordCount);
 
     /// <summary>Reads a file without taking any lock (Dovecot replaces it by rename, never writes it in place).</summary>
     public static IndexFile Read(string path)
@@ -227,10 +230,21 @@ public sealed class IndexFile
         return Parse(ReadAll(handle), path);
     }
 
-    /// <summary>Parses the bytes of a <c>dovecot.index</c>.</summary>
+    /// <summary>Parses the bytes of a <c>dovecot.index</c> (the array is kept, not copied).</summary>
     public static IndexFile Parse(byte[] data, string file)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return Parse(new ReadOnlyMemory<byte>(data), file);
+    }
+
+    /// <summary>
+    /// Parses a <c>dovecot.index</c> held in memory, without copying it: the records stay views over
+    /// <paramref name="data"/>, so it must stay valid (and unchanged) as long as this object is used. Memory from an
+    /// <see cref="Caching.IndexFileView"/> qualifies until the view is disposed. Extension headers are copied: they are
+    /// small and callers keep them.
+    /// </summary>
+    public static IndexFile Parse(ReadOnlyMemory<byte> data, string file)
+    {
         var index = new IndexFile(file, data);
         index.Check();
         return index;
@@ -378,7 +392,7 @@ public sealed class IndexFile
                 return false;
             }
 
-            ReadOnlySpan<byte> e = data.AsSpan((int)offset);
+            ReadOnlySpan<byte> e = data.Span[(int)offset..];
             uint hdrSize = BinaryPrimitives.ReadUInt32LittleEndian(e[IndexExtensionFields.HeaderDataSize..]);
             uint resetId = BinaryPrimitives.ReadUInt32LittleEndian(e[IndexExtensionFields.ResetId..]);
             ushort recOffset = BinaryPrimitives.ReadUInt16LittleEndian(e[IndexExtensionFields.RecordOffset..]);
@@ -412,7 +426,7 @@ public sealed class IndexFile
                 return false;
             }
 
-            var ext = new IndexExtension(name, dataOffset, data.AsSpan((int)dataOffset, (int)hdrSize).ToArray(), resetId, recOffset, recSize, recAlign);
+            var ext = new IndexExtension(name, dataOffset, data.Span.Slice((int)dataOffset, (int)hdrSize).ToArray(), resetId, recOffset, recSize, recAlign);
             extensions.Add(ext);
             if (name == "keywords")
             {

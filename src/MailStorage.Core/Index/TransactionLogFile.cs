@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO;
+using System.Threading;
 using Microsoft.Win32.SafeHandles;
 
 namespace MailStorage.Core.Index;
@@ -127,15 +128,22 @@ public sealed class TransactionLogFile
     /// <summary>sizeof(struct mail_transaction_header).</summary>
     internal const int RecordHeaderSize = 8;
 
-    private readonly byte[] data;
-    private readonly List<RecordEntry> records = new();
+    private readonly ReadOnlyMemory<byte> data;
     private readonly List<IndexProblem> problems = new();
 
-    private TransactionLogFile(string file, byte[] data)
+    // The records found, shared with the parse this one extends (see Extend); only the first recordCount are ours.
+    private RecordStore store = new();
+    private int recordCount;
+
+    // A copy of the header as parsed: a mapping shows later in-place changes (Dovecot's "marked corrupted"), which
+    // Extend must notice although the mapped bytes no longer differ.
+    private byte[] headerBytes = Array.Empty<byte>();
+
+    private TransactionLogFile(string file, ReadOnlyMemory<byte> data)
     {
         File = file;
         this.data = data;
-        Header = TransactionLogHeader.Read(data);
+        Header = TransactionLogHeader.Read(data.Span);
     }
 
     /// <summary>The file name used in problems.</summary>
@@ -157,10 +165,13 @@ public sealed class TransactionLogFile
     public IReadOnlyList<IndexProblem> Problems => problems;
 
     /// <summary>How many records were read.</summary>
-    public int RecordCount => records.Count;
+    public int RecordCount => recordCount;
 
     /// <summary>The records in file order, enumerable with <c>foreach</c> without allocating.</summary>
     public RecordList Records => new(this);
+
+    /// <summary>True when <see cref="Extend"/> made this parse by adding to the one it was called on (not by parsing anew).</summary>
+    internal bool IsExtension { get; private init; }
 
     /// <summary>Reads a log without taking any lock.</summary>
     public static TransactionLogFile Read(string path)
@@ -169,12 +180,60 @@ public sealed class TransactionLogFile
         return Parse(IndexFile.ReadAll(handle), path);
     }
 
-    /// <summary>Parses the bytes of a transaction log.</summary>
+    /// <summary>Parses the bytes of a transaction log (the array is kept, not copied).</summary>
     public static TransactionLogFile Parse(byte[] data, string file)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return Parse(new ReadOnlyMemory<byte>(data), file);
+    }
+
+    /// <summary>
+    /// Parses a transaction log held in memory, without copying it: records stay views over <paramref name="data"/>,
+    /// which must stay valid as long as this object is used (memory from an <see cref="Caching.IndexFileView"/> does
+    /// until the view is disposed).
+    /// </summary>
+    public static TransactionLogFile Parse(ReadOnlyMemory<byte> data, string file)
+    {
         var log = new TransactionLogFile(file, data);
-        log.ReadAllRecords();
+        log.headerBytes = data.Span[..Math.Min(data.Length, TransactionLogHeaderFields.Size)].ToArray();
+        log.ReadRecords(log.Header.HeaderSize);
+        return log;
+    }
+
+    /// <summary>
+    /// This log after it grew: <paramref name="longer"/> must hold the bytes this parse was made from, unchanged, and
+    /// possibly more after them (Dovecot only appends to a log; it replaces it by a new file to do anything else). Only
+    /// the bytes past <see cref="SyncOffset"/> are parsed; the records before it are shared, not copied. The result equals
+    /// <see cref="Parse(ReadOnlyMemory{byte}, string)"/> of <paramref name="longer"/>, which is what it falls back to when
+    /// the header differs from this parse's (rewritten in place: "marked corrupted"), the log shrank, or this parse
+    /// found the header unusable.
+    /// </summary>
+    public TransactionLogFile Extend(ReadOnlyMemory<byte> longer)
+    {
+        int headerLength = headerBytes.Length;
+        if (!IsUsable || longer.Length < data.Length || !longer.Span[..headerLength].SequenceEqual(headerBytes))
+        {
+            return Parse(longer, File);
+        }
+
+        var log = new TransactionLogFile(File, longer) { headerBytes = headerBytes, IsUsable = true, recordCount = recordCount, IsExtension = true };
+
+        // What was found at or after SyncOffset (a torn tail, garbage, an unfinished transaction) is found again, or not.
+        foreach (IndexProblem problem in problems)
+        {
+            if (problem.Offset < SyncOffset)
+            {
+                log.problems.Add(problem);
+            }
+        }
+
+        lock (store)
+        {
+            // The latest parse of a store appends to it; an older one (extended before) gets a copy of its own entries.
+            log.store = store.Count == recordCount ? store : store.CopyOf(recordCount);
+            log.ReadRecordsFrom(SyncOffset);
+        }
+
         return log;
     }
 
@@ -206,7 +265,8 @@ public sealed class TransactionLogFile
 
     private void Problem(long offset, string code, string message) => problems.Add(new IndexProblem(File, offset, code, message));
 
-    private void ReadAllRecords()
+    // Checks the header, then reads the records from 'from'.
+    private void ReadRecords(long from)
     {
         TransactionLogHeader h = Header;
         if (data.Length < TransactionLogHeaderFields.MinSize)
@@ -245,10 +305,15 @@ public sealed class TransactionLogFile
         }
 
         IsUsable = true;
-        long offset = h.HeaderSize;
+        ReadRecordsFrom(from);
+    }
+
+    private void ReadRecordsFrom(long offset)
+    {
+        ReadOnlySpan<byte> data = this.data.Span;
         while (offset + RecordHeaderSize <= data.Length)
         {
-            uint size = DecodeOffset(data.AsSpan((int)offset, 4));
+            uint size = DecodeOffset(data.Slice((int)offset, 4));
             if (size == 0)
             {
                 break;
@@ -267,8 +332,8 @@ public sealed class TransactionLogFile
                 break;
             }
 
-            var raw = (TransactionLogRecordType)BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)offset + 4));
-            ReadOnlySpan<byte> payload = data.AsSpan((int)offset + RecordHeaderSize, (int)size - RecordHeaderSize);
+            var raw = (TransactionLogRecordType)BinaryPrimitives.ReadUInt32LittleEndian(data[((int)offset + 4)..]);
+            ReadOnlySpan<byte> payload = data.Slice((int)offset + RecordHeaderSize, (int)size - RecordHeaderSize);
             if (CodeOf(raw) == TransactionLogRecordType.Boundary && payload.Length >= 4)
             {
                 uint transactionSize = BinaryPrimitives.ReadUInt32LittleEndian(payload);
@@ -287,7 +352,8 @@ public sealed class TransactionLogFile
                 Problem(offset, "LogRecordInvalid", "Invalid transaction log record at " + N(offset) + ": " + error);
             }
 
-            records.Add(new RecordEntry((int)offset, (int)size, error == null));
+            store.Add(new RecordEntry((int)offset, (int)size, error == null));
+            recordCount++;
             offset += size;
         }
 
@@ -424,7 +490,7 @@ public sealed class TransactionLogFile
         internal RecordList(TransactionLogFile log) => this.log = log;
 
         /// <summary>How many records.</summary>
-        public int Count => log.records.Count;
+        public int Count => log.recordCount;
 
         /// <summary>The record at position <paramref name="i"/> (from 0).</summary>
         public TransactionLogRecord this[int i] => log.At(i);
@@ -448,14 +514,56 @@ public sealed class TransactionLogFile
             public readonly TransactionLogRecord Current => log.At(i);
 
             /// <summary>Moves to the next record.</summary>
-            public bool MoveNext() => ++i < log.records.Count;
+            public bool MoveNext() => ++i < log.recordCount;
         }
     }
 
     private TransactionLogRecord At(int i)
     {
-        RecordEntry e = records[i];
-        var raw = (TransactionLogRecordType)BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(e.Offset + 4));
-        return new TransactionLogRecord(e.Offset, raw, data.AsSpan(e.Offset + RecordHeaderSize, e.Size - RecordHeaderSize), e.Valid);
+        if ((uint)i >= (uint)recordCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(i));
+        }
+
+        RecordEntry e = store[i];
+        ReadOnlySpan<byte> data = this.data.Span;
+        var raw = (TransactionLogRecordType)BinaryPrimitives.ReadUInt32LittleEndian(data[(e.Offset + 4)..]);
+        return new TransactionLogRecord(e.Offset, raw, data.Slice(e.Offset + RecordHeaderSize, e.Size - RecordHeaderSize), e.Valid);
+    }
+
+    /// <summary>
+    /// Record positions, appended to by a parse and then by the parses that extend it. An entry is never changed once
+    /// written and a parse reads only its own first entries, so readers need no lock; appending (and deciding who may
+    /// append) happens under the store's lock.
+    /// </summary>
+    private sealed class RecordStore
+    {
+        private RecordEntry[] items = new RecordEntry[16];
+
+        /// <summary>Entries written.</summary>
+        public int Count { get; private set; }
+
+        public RecordEntry this[int i] => Volatile.Read(ref items)[i];
+
+        public void Add(RecordEntry entry)
+        {
+            if (Count == items.Length)
+            {
+                var grown = new RecordEntry[items.Length * 2];
+                Array.Copy(items, grown, Count);
+                Volatile.Write(ref items, grown); // readers see the copy complete or the old array, both valid
+            }
+
+            items[Count] = entry;
+            Count++;
+        }
+
+        /// <summary>A new store holding the first <paramref name="used"/> entries.</summary>
+        public RecordStore CopyOf(int used)
+        {
+            var copy = new RecordStore { items = new RecordEntry[Math.Max(16, used + (used / 2))], Count = used };
+            Array.Copy(Volatile.Read(ref items), copy.items, used);
+            return copy;
+        }
     }
 }

@@ -2,7 +2,9 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using MailStorage.Core.Caching;
 using MailStorage.Core.Index;
+using MailStorage.PowerShell.Common;
 
 namespace MailStorage.PowerShell.Commands;
 
@@ -13,11 +15,25 @@ namespace MailStorage.PowerShell.Commands;
 [OutputType(typeof(MailIndexInfo))]
 public sealed class GetMailIndexCommand : PSCmdlet
 {
+    private IndexCacheModeChoice? choice;
+
     /// <summary>The index folder (holding dovecot.index, dovecot.index.log); takes IndexDirectory from Get-MailStorageMailbox.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("IndexDirectory")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>How to read the files: Mmap, Buffered or BufferedFlush. Default: what Dovecot would use (-ConfigPath and the filesystem).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public MailIndexCacheMode? CacheMode { get; set; }
+
+    /// <summary>The Dovecot configuration whose mmap_disable and mail_nfs_index choose the cache mode when -CacheMode is not given.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => choice = IndexCacheModeChoice.Create(this, ConfigPath, "GetMailIndex");
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -34,7 +50,9 @@ public sealed class GetMailIndexCommand : PSCmdlet
 
             try
             {
-                WriteObject(Read(dir));
+                IndexCacheMode mode = choice!.For(CacheMode, dir);
+                WriteVerbose("Reading " + dir + " (" + mode + ").");
+                WriteObject(Read(dir, SessionIndexCache.Get(), mode));
             }
             catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
             {
@@ -43,9 +61,9 @@ public sealed class GetMailIndexCommand : PSCmdlet
         }
     }
 
-    internal static MailIndexInfo Read(string dir)
+    internal static MailIndexInfo Read(string dir, IndexCache cache, IndexCacheMode mode)
     {
-        var state = MailboxState.Load(dir);
+        var state = MailboxState.Load(dir, cache, mode);
         var info = new MailIndexInfo(dir)
         {
             UidValidity = state.UidValidity,
@@ -56,24 +74,17 @@ public sealed class GetMailIndexCommand : PSCmdlet
             IndexId = state.IndexId,
             FromIndex = state.FromIndex,
             LogPosition = state.LogPosition.FileSeq + ":" + state.LogPosition.Offset,
+            CacheMode = (MailIndexCacheMode)(int)mode,
         };
-        var problems = state.Problems.Select(p => p.ToString()).ToList();
-        string indexPath = System.IO.Path.Combine(dir, "dovecot.index");
-        if (File.Exists(indexPath))
+
+        // The problems of dovecot.index are among the state's: it read the same file.
+        if (state.IndexHeader is { } header)
         {
-            var index = IndexFile.Read(indexPath);
-            info.LogFileSeq = index.Header.LogFileSeq;
-            info.LogFileHeadOffset = index.Header.LogFileHeadOffset;
-            info.LogFileTailOffset = index.Header.LogFileTailOffset;
-            info.Extensions = index.Extensions.Select(e => e.Name).ToArray();
-            info.Keywords = index.Keywords.ToArray();
-            foreach (var problem in index.Problems.Select(p => p.ToString()))
-            {
-                if (!problems.Contains(problem))
-                {
-                    problems.Add(problem);
-                }
-            }
+            info.LogFileSeq = header.LogFileSeq;
+            info.LogFileHeadOffset = header.LogFileHeadOffset;
+            info.LogFileTailOffset = header.LogFileTailOffset;
+            info.Extensions = state.IndexExtensions.Select(e => e.Name).ToArray();
+            info.Keywords = state.IndexKeywords.ToArray();
         }
 
         if (info.Keywords.Length == 0)
@@ -86,7 +97,7 @@ public sealed class GetMailIndexCommand : PSCmdlet
             info.Files[file.Name] = file.Length;
         }
 
-        info.Problems = problems.ToArray();
+        info.Problems = state.Problems.Select(p => p.ToString()).Distinct(StringComparer.Ordinal).ToArray();
         return info;
     }
 }

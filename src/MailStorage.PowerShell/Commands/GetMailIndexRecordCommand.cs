@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using MailStorage.Core.Caching;
 using MailStorage.Core.Index;
+using MailStorage.PowerShell.Common;
 
 namespace MailStorage.PowerShell.Commands;
 
@@ -15,6 +17,8 @@ namespace MailStorage.PowerShell.Commands;
 public sealed class GetMailIndexRecordCommand : PSCmdlet
 {
     private const int ProgressThreshold = 10000;
+
+    private IndexCacheModeChoice? choice;
 
     private static readonly (MailIndexFlags Flag, string Name)[] FlagNames =
     [
@@ -39,6 +43,15 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
     [Alias("ControlDirectory")]
     public string? ControlPath { get; set; }
 
+    /// <summary>How to read the files: Mmap, Buffered or BufferedFlush. Default: what Dovecot would use (-ConfigPath and the filesystem).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public MailIndexCacheMode? CacheMode { get; set; }
+
+    /// <summary>The Dovecot configuration whose mmap_disable and mail_nfs_index choose the cache mode when -CacheMode is not given.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
     /// <summary>Converts the flags byte of an index record to IMAP flag names.</summary>
     public static string[] FlagsToNames(MailIndexFlags flags)
     {
@@ -53,6 +66,9 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
 
         return names.ToArray();
     }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => choice = IndexCacheModeChoice.Create(this, ConfigPath, "GetMailIndexRecord");
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -70,11 +86,15 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
         Dictionary<uint, string>? files = null;
         try
         {
-            state = MailboxState.Load(dir);
+            IndexCacheMode mode = choice!.For(CacheMode, dir);
+            WriteVerbose("Reading " + dir + " (" + mode + ").");
+            IndexCache cache = SessionIndexCache.Get();
+            state = MailboxState.Load(dir, cache, mode);
             string uidlist = System.IO.Path.Combine(control, "dovecot-uidlist");
             if (File.Exists(uidlist))
             {
-                var list = UidList.Read(uidlist);
+                // Through the cache too: while it is unchanged it is not read again.
+                var list = UidList.Parse(cache.Get(uidlist, mode).GetBytes().Span, uidlist);
                 files = new Dictionary<uint, string>(list.Records.Count);
                 foreach (var record in list.Records)
                 {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using MailStorage.ConfigAnalyzer.Settings;
+using MailStorage.Core.FileSystems;
 using MailStorage.Core.Index;
 using MailStorage.Core.Mailboxes;
 using MailStorage.PowerShell.Common;
@@ -125,9 +126,24 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
         }
 
         AttachListIndex(mailboxes, listIndexPath);
+        IReadOnlyList<MountInfoEntry>? mounts = null;
         foreach (var mailbox in mailboxes)
         {
-            WriteObject(new MailStorageMailbox(mailbox));
+            MailIndexCacheMode? mode = null;
+            if (config != null)
+            {
+                try
+                {
+                    mounts ??= MountInfo.ReadCurrent();
+                    mode = IndexCacheModeChoice.ForMailbox(config, mailbox.IndexDirectory, mounts);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    WriteWarning("Cannot tell the filesystem of '" + mailbox.IndexDirectory + "' (" + ex.Message + "): CacheMode is left empty.");
+                }
+            }
+
+            WriteObject(new MailStorageMailbox(mailbox, mode));
         }
     }
 

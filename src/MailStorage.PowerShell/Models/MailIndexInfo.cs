@@ -59,6 +59,9 @@ public sealed class MailIndexInfo
     /// <summary>The dovecot.index* files present: name → size in bytes.</summary>
     public IDictionary Files { get; } = new OrderedDictionary();
 
+    /// <summary>How the files were read: Mmap, Buffered or BufferedFlush.</summary>
+    public MailIndexCacheMode CacheMode { get; internal set; }
+
     /// <summary>What was wrong with the files read, one line each.</summary>
     public string[] Problems { get; internal set; } = [];
 }

@@ -10,7 +10,7 @@ namespace MailStorage.PowerShell;
 /// </summary>
 public sealed class MailStorageMailbox
 {
-    internal MailStorageMailbox(MailboxLocation location)
+    internal MailStorageMailbox(MailboxLocation location, MailIndexCacheMode? cacheMode)
     {
         Name = location.Name;
         MailDirectory = location.MailDirectory;
@@ -29,6 +29,7 @@ public sealed class MailStorageMailbox
             CachedUidNext = entry.Status?.UidNext;
             CachedStatusCurrent = entry.Status != null && entry.IsStatusCurrent(location.IndexDirectory, location.MailDirectory);
         }
+        CacheMode = cacheMode;
     }
 
     /// <summary>The mailbox name ('/' separates levels) as stored on disk: INBOX, Sent, A/B, non-ASCII in modified UTF-7.</summary>
@@ -72,6 +73,12 @@ public sealed class MailStorageMailbox
 
     /// <summary>The mailbox format: maildir.</summary>
     public string Format { get; }
+
+    /// <summary>
+    /// With -ConfigPath: how Dovecot reads this mailbox's index (from mmap_disable, mail_nfs_index and the filesystem of
+    /// IndexDirectory), which Get-MailIndex and Get-MailIndexRecord then use. Null without a configuration.
+    /// </summary>
+    public MailIndexCacheMode? CacheMode { get; }
 
     /// <inheritdoc />
     public override string ToString() => Name;

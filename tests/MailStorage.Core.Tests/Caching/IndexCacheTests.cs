@@ -87,6 +87,41 @@ public sealed class IndexCacheTests : IDisposable
         Assert.Equal(1000 + 1001, whole.BytesRead);
     }
 
+    [Theory]
+    [InlineData(IndexCacheMode.Mmap)]
+    [InlineData(IndexCacheMode.Buffered)]
+    [InlineData(IndexCacheMode.BufferedFlush)]
+    public void The_epoch_stays_while_a_log_only_grows_and_changes_otherwise(IndexCacheMode mode)
+    {
+        string path = Write("dovecot.index.log", Fill(500, 1));
+        using var view = new IndexFileView(path, mode);
+        long epoch = view.Read(flushDirectory: true).Epoch;
+        Assert.Equal(epoch, view.Read(flushDirectory: true).Epoch);
+
+        File.AppendAllText(path, "more");
+        var grown = view.Read(flushDirectory: true);
+        Assert.Equal(epoch, grown.Epoch);
+        Assert.Equal(504, grown.Bytes.Length);
+
+        // In place, same size: the content is not the old one plus a tail.
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            stream.Write(new byte[] { 0xEE });
+        }
+
+        Touch(path, 10);
+        var rewritten = view.Read(flushDirectory: true);
+        Assert.NotEqual(epoch, rewritten.Epoch);
+        Assert.Equal(0xEE, rewritten.Bytes.Span[0]);
+
+        // Replaced by rename (a rotated or recreated log).
+        string next = Write("dovecot.index.log.tmp", Fill(600, 3));
+        File.Move(next, path, true);
+        var replaced = view.Read(flushDirectory: true);
+        Assert.NotEqual(rewritten.Epoch, replaced.Epoch);
+        Assert.Equal(600, replaced.Bytes.Length);
+    }
+
     [Fact]
     public void Mmap_sees_a_local_write_and_a_growth()
     {

@@ -235,7 +235,7 @@ public sealed class IndexFormatTests
         return new[] { (byte)(0x80 | ((v >> 21) & 0x7f)), (byte)(0x80 | ((v >> 14) & 0x7f)), (byte)(0x80 | ((v >> 7) & 0x7f)), (byte)(0x80 | (v & 0x7f)) };
     }
 
-    private static byte[] Append(uint uid, byte flags)
+    internal static byte[] Append(uint uid, byte flags)
     {
         byte[] b = new byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(b, uid);
@@ -243,7 +243,7 @@ public sealed class IndexFormatTests
         return b;
     }
 
-    private static byte[] Range(uint uid1, uint uid2)
+    internal static byte[] Range(uint uid1, uint uid2)
     {
         byte[] b = new byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(b, uid1);
@@ -251,9 +251,9 @@ public sealed class IndexFormatTests
         return b;
     }
 
-    private static byte[] FlagUpdate(uint uid1, uint uid2, byte add, byte remove) => Range(uid1, uid2).Concat(new byte[] { add, remove, 0, 0 }).ToArray();
+    internal static byte[] FlagUpdate(uint uid1, uint uid2, byte add, byte remove) => Range(uid1, uid2).Concat(new byte[] { add, remove, 0, 0 }).ToArray();
 
-    private static byte[] KeywordUpdate(byte modify, string name, uint uid1, uint uid2)
+    internal static byte[] KeywordUpdate(byte modify, string name, uint uid1, uint uid2)
     {
         byte[] n = Encoding.ASCII.GetBytes(name);
         byte[] b = new byte[(4 + n.Length + 3) & ~3];
@@ -263,7 +263,7 @@ public sealed class IndexFormatTests
         return b.Concat(Range(uid1, uid2)).ToArray();
     }
 
-    private static byte[] HeaderUpdate(ushort offset, uint uidValidity, uint nextUid)
+    internal static byte[] HeaderUpdate(ushort offset, uint uidValidity, uint nextUid)
     {
         byte[] b = new byte[12];
         BinaryPrimitives.WriteUInt16LittleEndian(b, offset);

@@ -4,8 +4,8 @@ using Xunit;
 namespace MailStorage.Core.Tests.Index;
 
 /// <summary>
-/// Where <see cref="MailboxState"/>'s replay (TransactionLogReplay.cs) still differs from Dovecot's sync_append()
-/// in mail-index-sync-update.c; <see cref="IndexMap"/> follows Dovecot here. These fail until the replay is changed.
+/// Where <see cref="MailboxState"/>'s replay once differed from Dovecot's sync_append() (mail-index-sync-update.c):
+/// it and <see cref="IndexMap"/> must both refuse what Dovecot refuses.
 /// </summary>
 public sealed class MailboxStateGapTests
 {

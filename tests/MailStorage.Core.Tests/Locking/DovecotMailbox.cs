@@ -23,10 +23,10 @@ internal sealed class DovecotMailbox : IDisposable
 
     private static int messageSeq;
 
-    private DovecotMailbox(string root)
+    private DovecotMailbox(string root, string maildir)
     {
         Root = root;
-        Maildir = Path.Combine(root, "Maildir");
+        Maildir = maildir;
         Config = Path.Combine(root, "dovecot.conf");
     }
 
@@ -56,8 +56,12 @@ internal sealed class DovecotMailbox : IDisposable
         return TestCommand.Missing("flock", "sleep");
     }
 
-    /// <summary>A new mailbox with <paramref name="messages"/> messages in INBOX, indexed by Dovecot.</summary>
-    public static DovecotMailbox Create(int messages = 3)
+    /// <summary>
+    /// A new mailbox with <paramref name="messages"/> messages in INBOX, indexed by Dovecot. The Maildir is in the
+    /// temporary folder, or a new folder under <paramref name="mailParent"/> (another filesystem, e.g. a GlusterFS
+    /// mount); the configuration, home and base_dir always stay in the local temporary folder.
+    /// </summary>
+    public static DovecotMailbox Create(int messages = 3, string? mailParent = null)
     {
         string? missing = Missing();
         if (missing != null)
@@ -69,7 +73,10 @@ internal sealed class DovecotMailbox : IDisposable
         string root = Path.Combine(Path.GetTempPath(), "mailstorage-dovecot-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         TestCommand.Must("chmod", "0755", root);
-        var mailbox = new DovecotMailbox(root);
+        string maildir = mailParent == null
+            ? Path.Combine(root, "Maildir")
+            : Path.Combine(mailParent, "Maildir-" + Path.GetFileName(root));
+        var mailbox = new DovecotMailbox(root, maildir);
         try
         {
             foreach (string sub in new[] { "cur", "new", "tmp" })
@@ -188,16 +195,19 @@ internal sealed class DovecotMailbox : IDisposable
         return uids;
     }
 
-    /// <summary>Removes the temporary folder.</summary>
+    /// <summary>Removes the temporary folder (and the Maildir, when it is elsewhere).</summary>
     public void Dispose()
     {
-        try
+        foreach (string folder in Maildir.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? [Root] : new[] { Root, Maildir })
         {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // a holder still running; the folder is under /tmp
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // a holder still running; the folder is under /tmp or on a test bed that is removed as a whole
+            }
         }
     }
 

@@ -146,6 +146,7 @@ internal static class CacheProbes
             ("chown(path,-1,-1)", (held, peerPath) => _ = Libc.chown(peerPath, Libc.NoChange, Libc.NoChange)),
             ("open+close", (held, peerPath) => ProbeFile.TryOpen(peerPath, Libc.O_RDONLY, out _)?.Dispose()),
             ("fcntl lock", (held, peerPath) => FcntlFlush(held)),
+            (ListFolder, (held, peerPath) => ListParent(peerPath)),
         };
 
         // Each method gets a new file: PeerPath stats it (its cache now holds size 1), Path appends a byte, PeerPath
@@ -175,6 +176,7 @@ internal static class CacheProbes
             ("fcntl lock", (held, peerPath) => FcntlFlush(held)),
             ("open+close", (held, peerPath) => ProbeFile.TryOpen(peerPath, Libc.O_RDONLY, out _)?.Dispose()),
             ("fchown(fd,-1,-1)", (held, peerPath) => _ = Libc.fchown(held.Fd, Libc.NoChange, Libc.NoChange)),
+            (ListFolder, (held, peerPath) => ListParent(peerPath)),
         };
 
         // Each method gets a new file holding "a" that PeerPath has read; Path overwrites it with "b", keeping size and
@@ -197,6 +199,13 @@ internal static class CacheProbes
     }
 
     private const string NoFlush = "no flush";
+
+    // BufferedFlush's second step (Caching.AttributeFlush): on FUSE a listing brings every entry's attributes, and
+    // GlusterFS's quick-read drops small files whose mtime changed.
+    private const string ListFolder = "list folder";
+
+    private static void ListParent(string path) =>
+        Caching.AttributeFlush.Directory(System.IO.Path.GetDirectoryName(path) ?? "/", [System.IO.Path.GetFileName(path)]);
 
     private static ProbeResult Trials(ProbeContext context, string name, string setting, string what, (string Name, Action<ProbeFile, string> Flush)[] methods,
         string fileName, Func<ProbeFile, ProbeFile, string, bool> isFresh, Action<ProbeFile> change, string needed)

@@ -58,6 +58,8 @@ public sealed class CapabilityProberGlusterFsTests
             Assert.InRange(ms, 300, 3000);
         }
 
+        output.WriteLine(ProbeAssert.Get(results, ProbeNames.AttributeFlush).ToString());
+        output.WriteLine(ProbeAssert.Get(results, ProbeNames.DataFlush).ToString());
         var recommendation = StorageRecommendation.From(results);
         output.WriteLine(recommendation.ToString());
         Assert.Equal("yes", recommendation["mmap_disable"]);

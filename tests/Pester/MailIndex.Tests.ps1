@@ -172,7 +172,7 @@ Describe 'Cache modes of Get-MailIndex and Get-MailIndexRecord' {
         (Get-MailStorageMailbox -ConfigPath $Conf -User nobody)[0].CacheMode | Should -Be 'Mmap'
         (Get-MailStorageMailbox -Path $Maildir)[0].CacheMode | Should -BeNullOrEmpty
         $text = Get-MailStorageMailbox -ConfigPath $nfs -User nobody | Format-Table | Out-String -Width 300
-        $text | Should -Match 'Name\s+Format\s+CacheMode'
+        $text | Should -Match 'Name\s+Format\s+Messages\s+CacheMode'
         $text | Should -Match 'INBOX\s+maildir\s+BufferedFlush'
     }
 

@@ -120,6 +120,9 @@ public sealed class MailboxRepairReport
 /// </summary>
 public static class MailboxRepairer
 {
+    /// <summary>How many rounds of verify and repair one run makes at most.</summary>
+    public const int MaxPasses = 3;
+
     /// <summary>
     /// The plan for <paramref name="damages"/> of <paramref name="mailbox"/>, in the order it is applied: the uidlist
     /// first (it is what keeps each message's UID when Dovecot rebuilds an index), then the logs (.log.2, .log), then
@@ -250,26 +253,58 @@ public static class MailboxRepairer
         {
             report.RemovedTemporaries = repair.RemovedTemporaries.ToList();
             bool indexGone = false;
-            foreach (PlannedRepair step in report.Plan)
+            IReadOnlyList<PlannedRepair> current = report.Plan;
+            var unhelpful = new HashSet<RepairStep>();
+            for (int pass = 1; ; pass++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (step.Step == RepairStep.FixIndexHeader && indexGone)
+                foreach (PlannedRepair step in current)
                 {
-                    continue;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (step.Step == RepairStep.FixIndexHeader && indexGone)
+                    {
+                        continue;
+                    }
+
+                    IReadOnlyList<RepairResult> results = Apply(repair, step, report, ref indexGone);
+                    if (!results.Any(r => r.Changed))
+                    {
+                        unhelpful.Add(step.Step);
+                    }
+
+                    foreach (RepairResult result in results)
+                    {
+                        report.Actions.Add(result);
+                        options.OnApplied?.Invoke(result);
+                    }
                 }
 
-                IReadOnlyList<RepairResult> results = Apply(repair, step, report, ref indexGone);
-                foreach (RepairResult result in results)
+                // One damage can hide another: with next_uid 0 in the index, a uidlist whose next UID is too low
+                // cannot be told from a sound one until the header is fixed. So verify again, and repair what shows
+                // now, a few times at most; a step that changed nothing or was refused is not tried again.
+                report.Remaining = MailboxVerifier.Verify(mailbox);
+                if (pass == MaxPasses)
                 {
-                    report.Actions.Add(result);
-                    options.OnApplied?.Invoke(result);
+                    break;
                 }
+
+                current = MakePlan(mailbox, report.Remaining, out IReadOnlyList<LeftAlone> more)
+                    .Where(p => !unhelpful.Contains(p.Step) && !report.Left.Any(l => l.Refusal != null && p.Reasons.Contains(l.Damage)))
+                    .ToList();
+                foreach (LeftAlone l in more.Where(m => !report.Left.Any(k => k.Damage.File == m.Damage.File && k.Damage.Code == m.Damage.Code)))
+                {
+                    report.Left.Add(l);
+                }
+
+                if (current.Count == 0)
+                {
+                    break;
+                }
+
+                report.Plan = report.Plan.Concat(current).ToList();
             }
 
             report.QuarantinePath = quarantine.Path;
         }
-
-        report.Remaining = MailboxVerifier.Verify(mailbox);
 
         // What the repair mended on the way (a uidlist line completed also ends the index's complaint about its UID)
         // is not left: only what verification still finds is.

@@ -125,6 +125,32 @@ public sealed class MailboxRepairerTests : IClassFixture<RepairTemplate>
     }
 
     [Fact]
+    public void Damage_hidden_by_other_damage_is_repaired_in_a_second_round()
+    {
+        // With next_uid 0 in the index, the uidlist's too-low next UID cannot be told from a sound one; once the
+        // header is fixed it can, and the same run repairs it.
+        using RepairMailbox mailbox = template.Clone();
+        CorruptionGenerator.Apply(Damage.IndexNextUidZero, mailbox.Maildir, CorruptionTests.Outside(mailbox));
+        CorruptionGenerator.Apply(Damage.UidListNextUidTooLow, mailbox.Maildir, CorruptionTests.Outside(mailbox));
+        Assert.DoesNotContain(MailboxVerifier.Verify(mailbox.Location), d => d.Code == IndexDamageKind.UidListNextUidTooLow);
+
+        MailboxRepairReport report = Repair(mailbox, quarantineRoot: null);
+        foreach (RepairResult action in report.Actions)
+        {
+            output.WriteLine(action.ToString());
+        }
+
+        Assert.Equal(new[] { RepairAction.FixIndexHeader, RepairAction.RebuildUidList }, report.Actions.Where(a => a.Changed).Select(a => a.Action));
+        Assert.DoesNotContain(report.Remaining, d => d.Repairable && d.Severity >= DamageSeverity.Warning);
+        using (RepairMailbox copy = mailbox.Clone())
+        {
+            Assert.Empty(CorruptionTests.Probe(copy, DamageProbe.LoseIndexThenDeliver, template.Baseline!, out _));
+        }
+
+        AssertOpensLikeBaseline(mailbox, "index next_uid 0 hiding a low uidlist next UID");
+    }
+
+    [Fact]
     public void Symlink_in_place_of_the_index_is_reported_and_left_alone_and_its_target_is_unchanged()
     {
         using RepairMailbox mailbox = template.Clone();

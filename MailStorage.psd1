@@ -24,6 +24,7 @@
         'Get-MailStorageMailbox'
         'Lock-MailIndex'
         'Remove-MailIndexLock'
+        'Repair-MailIndex'
         'Test-MailIndex'
         'Test-MailStorageCapability'
         'Test-MailStorageConfig'

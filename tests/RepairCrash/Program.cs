@@ -11,9 +11,12 @@ using MailStorage.Core.Repair;
 //   header, move the cache to the quarantine, rebuild the uidlist. Prints "step <file> <Changed|None> <ms since go>"
 //   after each and "done" at the end; exits 0, or 1 with the error on stderr. The crash test SIGKILLs it at random
 //   moments.
-if (args.Length != 2)
+// RepairCrash <maildir> <quarantine root | -> --repairer
+//   The same, through MailboxRepairer (what Repair-MailIndex runs): lock, verify, plan, the planned primitives, verify
+//   again; a "step" line after each applied action.
+if (args.Length is not (2 or 3) || (args.Length == 3 && args[2] != "--repairer"))
 {
-    Console.Error.WriteLine("usage: RepairCrash <maildir> <quarantine root>");
+    Console.Error.WriteLine("usage: RepairCrash <maildir> <quarantine root> [--repairer]");
     return 2;
 }
 
@@ -29,6 +32,18 @@ var clock = System.Diagnostics.Stopwatch.StartNew();
 try
 {
     var location = new MailboxLocation("INBOX", maildir, maildir, maildir, "maildir");
+    if (args.Length == 3)
+    {
+        MailboxRepairer.Repair(location, new MailboxRepairOptions
+        {
+            Lock = new MailboxLockOptions { Timeout = TimeSpan.FromSeconds(30) },
+            QuarantineRoot = args[1] == "-" ? null : args[1],
+            OnApplied = result => Step(result, clock),
+        });
+        Console.WriteLine("done");
+        return 0;
+    }
+
     var options = MailIndexRepair.LockOptionsFor(location, new MailboxLockOptions { Timeout = TimeSpan.FromSeconds(30) });
     var attempt = MailboxLock.Acquire(maildir, options, CancellationToken.None);
     using MailboxLock held = attempt.Lock ?? throw new InvalidOperationException(attempt.Describe());

@@ -1,0 +1,288 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using MailStorage.Core.Locking;
+using MailStorage.Core.Mailboxes;
+using MailStorage.Core.Repair;
+using MailStorage.Core.Verification;
+using MailStorage.PowerShell.Common;
+
+namespace MailStorage.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Repairs mailbox indexes under the mailbox lock, copying every original to a quarantine first.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Repair, "MailIndex", DefaultParameterSetName = MailboxSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(MailIndexRepair), typeof(MailIndexRepairSummary))]
+public sealed class RepairMailIndexCommand : PSCmdlet, IDisposable
+{
+    private const string MailboxSet = "Mailbox";
+    private const string RecurseSet = "Recurse";
+    private const string ErrorPrefix = "RepairMailIndex";
+    private const int ProgressId = 0x4d57;
+
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Stopwatch watch = new();
+    private readonly List<string> quarantines = new();
+    private MailboxLockOptions lockOptions = new();
+    private MailIndexRepairSummary? summary;
+    private ProgressRecord? progress;
+    private int inputs;
+
+    /// <summary>
+    /// The mailbox's index folder (holding dovecot.index and dovecot.index.log); IndexDirectory of a piped
+    /// Get-MailStorageMailbox or Test-MailIndex object. With -Recurse, the mail root whose mailboxes to repair.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = RecurseSet)]
+    [Alias("IndexDirectory", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>The folder of dovecot-uidlist (CONTROL= of mail_location); default: the index folder.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
+    [Alias("ControlDirectory")]
+    public string? ControlPath { get; set; }
+
+    /// <summary>The Maildir (cur/ and new/); default: the control folder.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
+    [Alias("MailDirectory")]
+    public string? MailPath { get; set; }
+
+    /// <summary>The mailbox format: maildir (the default) or mbox; an sdbox or mdbox index is never moved away.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
+    public string? Format { get; set; }
+
+    /// <summary>The mailbox name written in the Mailbox property (Name of a piped mailbox); default: the index folder.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
+    [Alias("Name")]
+    public string? Mailbox { get; set; }
+
+    /// <summary>Treat Path as a Maildir++ mail root and repair every mailbox under it, as Get-MailStorageMailbox lists them.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RecurseSet)]
+    public SwitchParameter Recurse { get; set; }
+
+    /// <summary>With -Recurse: the index root (INDEX= of mail_location), when index files are not in the Maildirs.</summary>
+    [Parameter(ParameterSetName = RecurseSet)]
+    [ValidateNotNullOrEmpty]
+    public string? IndexRoot { get; set; }
+
+    /// <summary>With -Recurse: the control root (CONTROL= of mail_location), when dovecot-uidlist is not in the Maildirs.</summary>
+    [Parameter(ParameterSetName = RecurseSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ControlRoot { get; set; }
+
+    /// <summary>
+    /// Where originals are copied before they are changed (a folder per mailbox and run is made under it, with
+    /// manifest.jsonl). Default: mailstorage-quarantine in each mailbox's index folder. Best outside every mail tree.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? QuarantinePath { get; set; }
+
+    /// <summary>The Dovecot configuration (dovecot.conf) whose lock_method, dotlock_use_excl and mail_max_lock_timeout apply.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>How long to wait for each mailbox's lock, in seconds; 0 tries once. Default: 180, or mail_max_lock_timeout from -ConfigPath.</summary>
+    [Parameter]
+    [ValidateRange(0, 86400)]
+    public int? LockTimeout { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        MailboxLockOptions configured = MailIndexLockRequest.Options(this, ErrorPrefix, null, false, LockTimeout, false, ConfigPath, null);
+        lockOptions = configured;
+        watch.Start();
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        inputs++;
+        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        summary ??= new MailIndexRepairSummary(path, !ShouldChange());
+        if (Recurse)
+        {
+            RepairMailRoot(path);
+            return;
+        }
+
+        if (!Directory.Exists(path))
+        {
+            WriteError(new ErrorRecord(
+                new ItemNotFoundException("Cannot find the index folder '" + path + "'."), ErrorPrefix + "PathNotFound", ErrorCategory.ObjectNotFound, Path));
+            return;
+        }
+
+        string control = string.IsNullOrEmpty(ControlPath) ? path : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlPath);
+        string mail = string.IsNullOrEmpty(MailPath) ? control : SessionState.Path.GetUnresolvedProviderPathFromPSPath(MailPath);
+        string format = string.IsNullOrEmpty(Format) ? "maildir" : Format;
+        RepairOne(new MailboxLocation(string.IsNullOrEmpty(Mailbox) ? path : Mailbox, mail, path, control, format));
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        if (progress != null)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+
+        // A summary only for bulk runs: one mailbox's objects say it all.
+        if (summary != null && (Recurse || inputs > 1))
+        {
+            summary.Elapsed = watch.Elapsed;
+            summary.QuarantinePaths = quarantines.Distinct(StringComparer.Ordinal).ToArray();
+            WriteObject(summary);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => stopping.Cancel();
+
+    /// <summary>Releases the cancellation source.</summary>
+    public void Dispose() => stopping.Dispose();
+
+    /// <summary>Whether changes are allowed at all (false under -WhatIf), without asking.</summary>
+    private bool ShouldChange() => !(MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf) && whatIf is SwitchParameter { IsPresent: true });
+
+    private void RepairMailRoot(string root)
+    {
+        IReadOnlyList<MailboxLocation> mailboxes;
+        try
+        {
+            string? index = IndexRoot == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(IndexRoot);
+            string? control = ControlRoot == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlRoot);
+            mailboxes = MailboxLocator.List(root, index, control);
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            WriteError(new ErrorRecord(new ItemNotFoundException(ex.Message, ex), ErrorPrefix + "PathNotFound", ErrorCategory.ObjectNotFound, Path));
+            return;
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
+        {
+            WriteError(new ErrorRecord(ex, ErrorPrefix + "ReadFailed", ErrorCategory.ReadError, Path));
+            return;
+        }
+
+        WriteVerbose(root + ": " + mailboxes.Count + " mailboxes");
+        for (int i = 0; i < mailboxes.Count; i++)
+        {
+            progress ??= new ProgressRecord(ProgressId, "Repair-MailIndex", "Repairing mailbox indexes");
+            progress.PercentComplete = (int)(100L * i / Math.Max(1, mailboxes.Count));
+            progress.StatusDescription = i + " of " + mailboxes.Count + " mailboxes (" + mailboxes[i].Name + ")";
+            WriteProgress(progress);
+            RepairOne(mailboxes[i]);
+        }
+    }
+
+    private void RepairOne(MailboxLocation mailbox)
+    {
+        MailIndexRepairSummary total = summary!;
+        total.Mailboxes++;
+        var quarantineRoot = QuarantinePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(QuarantinePath);
+        try
+        {
+            // A first look without the lock decides whether to ask at all; the repair itself verifies again under it.
+            MailboxRepairReport look = MailboxRepairer.Repair(mailbox, new MailboxRepairOptions { WhatIf = true }, stopping.Token);
+            if (look.Plan.Count == 0)
+            {
+                WriteLeft(look, total);
+                total.Sound += look.Left.Any(Shown) ? 0 : 1;
+                return;
+            }
+
+            string what = "Repair (" + string.Join("; ", look.Plan.Select(p => p.Description)) + "), copying each original to " +
+                (quarantineRoot ?? System.IO.Path.Combine(mailbox.IndexDirectory, Quarantine.DefaultFolderName)) + " first";
+            if (!ShouldProcess(mailbox.IndexDirectory, what))
+            {
+                total.Repaired += ShouldChange() ? 0 : 1;
+                WriteLeft(look, total);
+                return;
+            }
+
+            MailboxRepairReport report = MailboxRepairer.Repair(
+                mailbox,
+                new MailboxRepairOptions { Lock = lockOptions, QuarantineRoot = quarantineRoot },
+                stopping.Token);
+            foreach (string removed in report.RemovedTemporaries)
+            {
+                WriteVerbose("Removed " + removed + ", left by an earlier repair that did not finish.");
+            }
+
+            foreach (RepairResult action in report.Actions)
+            {
+                if (action.Changed)
+                {
+                    total.Actions++;
+                    WriteObject(new MailIndexRepair(action, mailbox));
+                }
+                else
+                {
+                    WriteVerbose(action.ToString());
+                }
+            }
+
+            total.Repaired += report.Changed ? 1 : 0;
+            total.Sound += report.Changed || report.Left.Any(Shown) ? 0 : 1;
+            if (report.QuarantinePath != null)
+            {
+                quarantines.Add(report.QuarantinePath);
+            }
+
+            WriteLeft(report, total);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (TimeoutException ex)
+        {
+            total.Failed++;
+            var record = new ErrorRecord(ex, ErrorPrefix + "LockTimedOut", ErrorCategory.OperationTimeout, mailbox.IndexDirectory);
+            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "See who holds it: Get-MailIndexLock -Path '" + mailbox.IndexDirectory + "'" };
+            WriteError(record);
+        }
+        catch (RepairRefusedException ex)
+        {
+            total.Failed++;
+            WriteError(new ErrorRecord(ex, ErrorPrefix + ex.Refusal, ErrorCategory.InvalidOperation, ex.Path.Length > 0 ? ex.Path : mailbox.IndexDirectory));
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            total.Failed++;
+            WriteError(new ErrorRecord(ex, ErrorPrefix + "AccessDenied", ErrorCategory.PermissionDenied, mailbox.IndexDirectory));
+        }
+        catch (IOException ex)
+        {
+            total.Failed++;
+            WriteError(new ErrorRecord(ex, ErrorPrefix + "Failed", ErrorCategory.WriteError, mailbox.IndexDirectory));
+        }
+    }
+
+    /// <summary>Info-level findings (mail Dovecot has not seen yet) are not problems to leave or report.</summary>
+    private static bool Shown(LeftAlone left) => left.Damage.Severity >= DamageSeverity.Warning;
+
+    private void WriteLeft(MailboxRepairReport report, MailIndexRepairSummary total)
+    {
+        foreach (LeftAlone left in report.Left.Where(Shown))
+        {
+            total.LeftAlone++;
+            if (left.Refusal != null || left.Damage.Code == IndexDamageKind.SymlinkedIndexFile)
+            {
+                WriteWarning(left.Damage.File + ": left alone (" + ErrorPrefix + left.Refusal + "): " + left.Reason);
+            }
+
+            WriteObject(new MailIndexRepair(left, report.Mailbox));
+        }
+    }
+}

@@ -1,0 +1,227 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $Manifest -Force
+
+    # A private Dovecot (no services) builds a mail root with INBOX and Sent; tests damage copies of it and check the
+    # repaired copies with doveadm against what Dovecot showed of the undamaged mail root.
+    $script:Root = Join-Path ([IO.Path]::GetTempPath()) ('mailstorage-repaircmd-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $script:Maildir = Join-Path $Root 'Maildir'
+    New-Item -ItemType Directory -Path $Maildir | Out-Null
+    & chmod 0755 $Root
+    $script:Conf = Join-Path $Root 'dovecot.conf'
+    @(
+        "base_dir = $(Join-Path $Root 'run')"
+        "mail_location = maildir:$Maildir"
+        'first_valid_uid = 1', 'first_valid_gid = 1', 'mail_uid = 65534', 'mail_gid = 65534', 'ssl = no'
+        'userdb {', '  driver = static', "  args = uid=65534 gid=65534 home=$Root", '}'
+        'passdb {', '  driver = static', '  args = nopassword=y', '}'
+    ) | Set-Content -Path $Conf
+    & chown -R 65534:65534 $Maildir
+
+    # doveadm on any copy of the mail root: stdout, and its Error/Warning/Panic/Fatal lines.
+    function Invoke-Doveadm ([string] $MailRoot, [string[]] $Arguments, [string] $InputText = '') {
+        $old = $env:USER, $env:HOME
+        $env:USER = 'nobody'; $env:HOME = $Root
+        $errFile = Join-Path $Root 'doveadm.err'
+        try {
+            $out = $InputText | & /usr/bin/doveadm -c $Conf -o "mail_location=maildir:$MailRoot" @Arguments 2>$errFile
+            $problems = @(Get-Content $errFile | Where-Object { $_ -match 'Error:|Warning:|Panic:|Fatal:' })
+            if ($LASTEXITCODE -ne 0) { $problems += "exit code $LASTEXITCODE" }
+            [pscustomobject]@{ Output = ($out -join "`n"); Problems = $problems }
+        } finally {
+            $env:USER, $env:HOME = $old
+        }
+    }
+
+    # What Dovecot shows of a mailbox: UIDVALIDITY, UIDNEXT and 'uid flags' without \Recent; and what it complained of.
+    function Get-DovecotState ([string] $MailRoot, [string] $Mailbox = 'INBOX') {
+        $fetch = Invoke-Doveadm $MailRoot @('fetch', 'uid flags', 'mailbox', $Mailbox, 'all')
+        $status = Invoke-Doveadm $MailRoot @('mailbox', 'status', 'uidvalidity uidnext messages', $Mailbox)
+        $messages = foreach ($line in $fetch.Output -split "`n") {
+            if ($line -match '^uid: (\d+)') { $uid = $Matches[1] }
+            elseif ($line -match '^flags:(.*)$') {
+                "$uid " + ((($Matches[1] -split ' ') | Where-Object { $_ -and $_ -ne '\Recent' } | Sort-Object -CaseSensitive) -join ' ')
+            }
+        }
+        [pscustomobject]@{
+            State    = ($status.Output.Trim() + "`n" + ($messages -join "`n"))
+            Problems = @($fetch.Problems) + @($status.Problems)
+        }
+    }
+
+    foreach ($i in 1..8) { Invoke-Doveadm $Maildir @('save') "Subject: message $i`n`nbody $i`n" | Out-Null }
+    Invoke-Doveadm $Maildir @('mailbox', 'create', 'Sent') | Out-Null
+    foreach ($i in 1..3) { Invoke-Doveadm $Maildir @('save', '-m', 'Sent') "Subject: sent $i`n`nbody $i`n" | Out-Null }
+    $rewrite = '-o', 'mail_index_rewrite_min_log_bytes=1', '-o', 'mail_index_rewrite_max_log_bytes=1'
+    Invoke-Doveadm $Maildir ($rewrite + @('flags', 'add', '\Seen', 'mailbox', 'INBOX', 'uid', '1:4')) | Out-Null
+    Invoke-Doveadm $Maildir ($rewrite + @('flags', 'add', '\Flagged', 'mailbox', 'INBOX', 'uid', '2,6')) | Out-Null
+    Invoke-Doveadm $Maildir ($rewrite + @('flags', 'add', '\Seen', 'mailbox', 'Sent', 'uid', '1:3')) | Out-Null
+    Invoke-Doveadm $Maildir ($rewrite + @('fetch', 'uid flags hdr.subject size.virtual', 'mailbox', 'INBOX', 'all')) | Out-Null
+    $script:Baseline = Get-DovecotState $Maildir
+    $script:SentBaseline = Get-DovecotState $Maildir 'Sent'
+    $Baseline.Problems | Should -HaveCount 0
+
+    function New-MailRootCopy {
+        $copy = Join-Path $Root ('copy-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        & cp -a $Maildir $copy
+        $copy
+    }
+
+    function Set-UInt32 ([string] $Path, [long] $Offset, [uint32] $Value) {
+        $stream = [IO.File]::Open($Path, 'Open', 'Write')
+        try {
+            $stream.Position = $Offset
+            $stream.Write([BitConverter]::GetBytes($Value), 0, 4)
+        } finally {
+            $stream.Dispose()
+        }
+    }
+
+    # SHA-256, link target or 'dir' of every entry of a tree, by relative path (the -WhatIf check).
+    function Get-TreeHashes ([string] $Path) {
+        $map = [ordered]@{}
+        foreach ($item in Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName) {
+            $key = [IO.Path]::GetRelativePath($Path, $item.FullName)
+            $map[$key] = if ($item.LinkTarget) { "link $($item.LinkTarget)" }
+            elseif ($item.PSIsContainer) { 'dir' }
+            else { (Get-FileHash -Algorithm SHA256 -LiteralPath $item.FullName).Hash + " $($item.LastWriteTimeUtc.Ticks)" }
+        }
+        ($map.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join "`n"
+    }
+}
+
+AfterAll {
+    if ($Root -and (Test-Path $Root)) { Remove-Item -Recurse -Force $Root }
+}
+
+Describe 'Repair-MailIndex' {
+    It 'repairs a damaged Maildir: Dovecot then opens it cleanly with the same UIDs and flags, and the quarantine holds the original' {
+        $copy = New-MailRootCopy
+        $index = Join-Path $copy 'dovecot.index'
+        Set-UInt32 $index 28 0
+        $uidlist = Join-Path $copy 'dovecot-uidlist'
+        $lines = [IO.File]::ReadAllLines($uidlist)
+        $lines[2], $lines[5] = $lines[5], $lines[2]
+        [IO.File]::WriteAllText($uidlist, ($lines -join "`n") + "`n")
+        $damagedIndex = [IO.File]::ReadAllBytes($index)
+        $damagedUidList = [IO.File]::ReadAllBytes($uidlist)
+        $quarantine = Join-Path $Root ('quarantine-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+
+        (Test-MailIndex -Path $copy).Code | Should -Contain 'IndexNextUidZero'
+        $out = @(Repair-MailIndex -Path $copy -QuarantinePath $quarantine -Confirm:$false)
+
+        $out | Should -HaveCount 2
+        $out | ForEach-Object { $_ | Should -BeOfType ([MailStorage.PowerShell.MailIndexRepair]) }
+        $out.Action | Should -Be @('RebuildUidList', 'FixIndexHeader')
+        $out[1].File | Should -Be $index
+        $out[1].Changes | Should -Contain "next_uid 0 -> $(($Baseline.State -split "`n")[0] -replace '.*uidnext=(\d+).*', '$1')"
+        $out[1].QuarantinedTo | Should -BeLike "$quarantine/*"
+        [IO.File]::ReadAllBytes($out[1].QuarantinedTo) | Should -Be $damagedIndex
+        [IO.File]::ReadAllBytes($out[0].QuarantinedTo) | Should -Be $damagedUidList
+        (Get-Item $out[1].QuarantinedTo).UnixFileMode | Should -Be (Get-Item (Join-Path $Maildir 'dovecot.index')).UnixFileMode
+        & stat -c '%u:%g' $out[1].QuarantinedTo | Should -Be '65534:65534'
+        (Get-Content (Join-Path (Split-Path $out[1].QuarantinedTo) 'manifest.jsonl')) | Should -HaveCount 2
+
+        @(Test-MailIndex -Path $copy) | Should -HaveCount 0
+        $after = Get-DovecotState $copy
+        $after.Problems | Should -HaveCount 0
+        $after.State | Should -Be $Baseline.State
+    }
+
+    It 'changes no byte with -WhatIf (SHA-256 of every file of the tree) and counts what it would repair' {
+        $copy = New-MailRootCopy
+        Set-UInt32 (Join-Path $copy 'dovecot.index') 28 0
+        [IO.File]::AppendAllText((Join-Path $copy '.Sent/dovecot.index.log'), 'garbage!!')
+        [IO.File]::WriteAllBytes((Join-Path $copy 'dovecot.index.cache'), [byte[]](9, 1, 2, 3))
+        $before = Get-TreeHashes $copy
+
+        $out = @(Repair-MailIndex -Path $copy -Recurse -WhatIf)
+        Get-TreeHashes $copy | Should -Be $before
+        $summary = @($out | Where-Object { $_ -is [MailStorage.PowerShell.MailIndexRepairSummary] })
+        $summary | Should -HaveCount 1
+        $summary[0].WhatIf | Should -BeTrue
+        $summary[0].Mailboxes | Should -Be 2
+        $summary[0].Repaired | Should -Be 2
+        $summary[0].Actions | Should -Be 0
+        @($out | Where-Object { $_ -is [MailStorage.PowerShell.MailIndexRepair] }) | Should -HaveCount 0
+        Test-Path (Join-Path $copy 'mailstorage-quarantine') | Should -BeFalse
+    }
+
+    It 'reports a symlink planted in place of an index file and leaves it and its target alone' {
+        $copy = New-MailRootCopy
+        $outside = Join-Path $Root ('outside-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        [IO.File]::WriteAllText($outside, "not a cache: a file outside the mailbox`n")
+        $outsideHash = (Get-FileHash $outside).Hash
+        $outsideTime = (Get-Item $outside).LastWriteTimeUtc
+        $cache = Join-Path $copy 'dovecot.index.cache'
+        Remove-Item -Force $cache
+        New-Item -ItemType SymbolicLink -Path $cache -Target $outside | Out-Null
+        Set-UInt32 (Join-Path $copy 'dovecot.index') 28 0
+
+        $out = @(Repair-MailIndex -Path $copy -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue)
+        $report = @($out | Where-Object Action -eq 'Report')
+        $report | Should -HaveCount 1
+        $report[0].Code | Should -Be 'SymlinkedIndexFile'
+        $report[0].File | Should -Be $cache
+        $report[0].After | Should -Be 'unchanged'
+        $warnings | Should -HaveCount 1
+        "$($warnings[0])" | Should -BeLike "*$cache*left alone*"
+        # The rest of the mailbox is still repaired.
+        ($out | Where-Object Action -ne 'Report').Action | Should -Be @('FixIndexHeader')
+
+        (Get-Item $cache).LinkTarget | Should -Be $outside
+        (Get-FileHash $outside).Hash | Should -Be $outsideHash
+        (Get-Item $outside).LastWriteTimeUtc | Should -Be $outsideTime
+    }
+
+    It 'repairs every mailbox of a mail root with -Recurse, with the configured lock and a typed summary' {
+        $copy = New-MailRootCopy
+        $log = Join-Path $copy '.Sent/dovecot.index.log'
+        $length = (Get-Item $log).Length
+        [IO.File]::AppendAllText($log, 'garbage!!')
+
+        $out = @(Repair-MailIndex -Path $copy -Recurse -ConfigPath $Conf -LockTimeout 10 -Confirm:$false)
+        $actions = @($out | Where-Object { $_ -is [MailStorage.PowerShell.MailIndexRepair] })
+        $actions.Action | Should -Be @('TruncateLog')
+        $actions[0].Mailbox | Should -Be 'Sent'
+        $actions[0].After | Should -Be "$length bytes"
+        $summary = $out[-1]
+        $summary | Should -BeOfType ([MailStorage.PowerShell.MailIndexRepairSummary])
+        $summary.Mailboxes | Should -Be 2
+        $summary.Sound | Should -Be 1
+        $summary.Repaired | Should -Be 1
+        $summary.Actions | Should -Be 1
+        $summary.Failed | Should -Be 0
+        $summary.QuarantinePaths | Should -HaveCount 1
+        $summary.QuarantinePaths[0] | Should -BeLike (Join-Path $copy '.Sent/mailstorage-quarantine/*')
+
+        $sent = Get-DovecotState $copy 'Sent'
+        $sent.Problems | Should -HaveCount 0
+        $sent.State | Should -Be $SentBaseline.State
+        @(Test-MailIndex -Path $copy -Recurse) | Should -HaveCount 0
+    }
+
+    It 'takes mailboxes from Test-MailIndex by property name and shows results in a table' {
+        $copy = New-MailRootCopy
+        Set-UInt32 (Join-Path $copy 'dovecot.index') 40 99
+        $out = @(Test-MailIndex -Path $copy | Sort-Object IndexDirectory -Unique | Repair-MailIndex -Confirm:$false)
+        $out.Action | Should -Be @('FixIndexHeader')
+        $out[0].Mailbox | Should -Be $copy
+        $text = $out | Format-Table | Out-String -Width 250
+        $text | Should -Match 'Mailbox\s+File\s+Action\s+Before\s+After\s+QuarantinedTo'
+        $text | Should -Match 'dovecot\.index\s+FixIndexHeader'
+    }
+
+    It 'writes RepairMailIndexPathNotFound for a missing folder and goes on' {
+        $copy = New-MailRootCopy
+        $missing = Join-Path $Root 'no-such-folder'
+        $out = @($missing, $copy | Repair-MailIndex -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'RepairMailIndexPathNotFound,*'
+        $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        # Two inputs: the summary says one mailbox was looked at, and it was sound.
+        $out | Should -HaveCount 1
+        $out[0].Mailboxes | Should -Be 1
+        $out[0].Sound | Should -Be 1
+    }
+}

@@ -117,9 +117,32 @@ Write-Host ($indexTable.Trim("`r", "`n"))
 Write-Host "--- Get-MailIndexRecord (INBOX) ---"
 $records = $mailboxes | Where-Object Name -eq "INBOX" | Get-MailIndexRecord | Format-Table Seq, Uid, Flags, Keywords, FileName -AutoSize | Out-String -Width 200
 Write-Host ($records.Trim("`r", "`n"))
+Write-Host "--- Test-MailIndex (every mailbox of the sample) ---"
+$damage = @($mailboxes | Test-MailIndex)
+if ($damage.Count -eq 0) { Write-Host "  no damage found" } else { Write-Host (($damage | Format-Table -AutoSize | Out-String -Width 200).Trim("`r", "`n")) }
+# A damaged copy of the sample, as a crash mid-write leaves it: bytes past the last whole log record. Found, then
+# repaired under the mailbox lock, with the damaged original kept in a quarantine folder.
+$copy = Join-Path ([System.IO.Path]::GetTempPath()) ("mailstorage-run-" + [guid]::NewGuid().ToString("N").Substring(0, 8))
+try {
+    Copy-Item -Recurse $sample $copy
+    $log = Join-Path $copy "dovecot.index.log"
+    [System.IO.File]::AppendAllText($log, "torn write")
+    Write-Host "--- Test-MailIndex on a copy with 10 bytes of garbage after its last log record ---"
+    Write-Host ((Get-MailStorageMailbox -Path $copy | Where-Object Name -eq "INBOX" | Test-MailIndex | Format-List Code, Severity, Offset, Message, RepairDescription | Out-String).Trim("`r", "`n"))
+    Write-Host "--- Repair-MailIndex (quarantine in the copy) ---"
+    $quarantine = Join-Path $copy "quarantine"
+    $repairs = @(Get-MailStorageMailbox -Path $copy | Where-Object Name -eq "INBOX" | Repair-MailIndex -QuarantinePath $quarantine -Confirm:$false)
+    Write-Host (($repairs | Format-Table Action, File, Before, After -AutoSize | Out-String -Width 200).Trim("`r", "`n"))
+    $after = @(Get-MailStorageMailbox -Path $copy | Where-Object Name -eq "INBOX" | Test-MailIndex)
+    Write-Host ("  after the repair: {0} problems; the original is kept under {1}" -f $after.Count, $quarantine)
+    $repairLeftDamage = $after.Count -gt 0
+} finally {
+    Remove-Item -Recurse -Force $copy
+}
 Write-Host ""
 Write-Host "--- Get-MailStorageConfig -NonDefault | ConvertTo-DovecotConfig (doveconf -n) ---"
 $text = $settings | ConvertTo-DovecotConfig
 Write-Host -NoNewline $text
 if ($failed.Count -gt 0) { exit 2 }
+if ($repairLeftDamage) { exit 3 }
 '

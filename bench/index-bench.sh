@@ -5,40 +5,15 @@
 # and dovecot-core.   bench/index-bench.sh [messages]   (default 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 n=${1:-100000}
 work=$(mktemp -d /tmp/mailstorage-index-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-chmod 0755 "$work"
 maildir="$work/Maildir"
-mkdir -p "$maildir"/{cur,new,tmp}
-cat > "$work/dovecot.conf" <<CONF
-base_dir = $work/run
-mail_location = maildir:$maildir
-first_valid_uid = 1
-first_valid_gid = 1
-mail_uid = 65534
-mail_gid = 65534
-ssl = no
-userdb {
-  driver = static
-  args = uid=65534 gid=65534 home=$work
-}
-passdb {
-  driver = static
-  args = nopassword=y
-}
-CONF
-doveadm() { USER=nobody HOME="$work" /usr/bin/doveadm -c "$work/dovecot.conf" "$@"; }
+bench_dovecot "$work" "$maildir"
 
 start=$SECONDS
-python3 - "$maildir/new" "$n" <<'PY'
-import os, sys
-d, n = sys.argv[1], int(sys.argv[2])
-body = b"Subject: m\n\nx\n"
-for i in range(n):
-    with open(os.path.join(d, "1700000000.M%dP1.bench,S=%d" % (i, len(body))), "wb") as f:
-        f.write(body)
-PY
+bench_messages "$maildir/new" "$n"
 chown -R 65534:65534 "$maildir"
 doveadm mailbox status messages INBOX >/dev/null
 doveadm flags add '\Seen' mailbox INBOX uid 1:$((n / 2)) >/dev/null
@@ -46,7 +21,7 @@ doveadm flags add 'Bench' mailbox INBOX uid 1:100 >/dev/null
 echo "built $n messages in $((SECONDS - start)) s; index files:"
 ls -l "$maildir" | grep dovecot
 
-dotnet build bench/IndexBench -c Release -v quiet -nologo >/dev/null
+bench_build IndexBench
 ours=$(dotnet artifacts/bin/IndexBench/release/IndexBench.dll "$maildir" 15)
 echo "ours (in-process, warm): $ours"
 

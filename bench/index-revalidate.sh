@@ -14,47 +14,23 @@
 #                                                             measure there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 n=${1:-100000}
 rounds=${2:-7}
 parent=${3:-/tmp}
 work=$(mktemp -d /tmp/mailstorage-revalidate.XXXXXX)
 mail=$(mktemp -d "$parent/mailstorage-revalidate-mail.XXXXXX")
 trap 'rm -rf "$work" "$mail"' EXIT
-chmod 0755 "$work" "$mail"
+chmod 0755 "$mail"
 maildir="$mail/Maildir"
-mkdir -p "$maildir"/{cur,new,tmp}
-cat > "$work/dovecot.conf" <<CONF
-base_dir = $work/run
-mail_location = maildir:$maildir
-first_valid_uid = 1
-first_valid_gid = 1
-mail_uid = 65534
-mail_gid = 65534
-ssl = no
-userdb {
-  driver = static
-  args = uid=65534 gid=65534 home=$work
-}
-passdb {
-  driver = static
-  args = nopassword=y
-}
-CONF
-doveadm() { USER=nobody HOME="$work" /usr/bin/doveadm -c "$work/dovecot.conf" "$@"; }
+bench_dovecot "$work" "$maildir"
 
 start=$SECONDS
-python3 - "$maildir/new" "$n" <<'PY'
-import os, sys
-d, n = sys.argv[1], int(sys.argv[2])
-body = b"Subject: m\n\nx\n"
-for i in range(n):
-    with open(os.path.join(d, "1700000000.M%dP1.bench,S=%d" % (i, len(body))), "wb") as f:
-        f.write(body)
-PY
+bench_messages "$maildir/new" "$n"
 chown -R 65534:65534 "$maildir"
 doveadm mailbox status messages INBOX >/dev/null
 echo "built $n messages in $((SECONDS - start)) s on $(stat -f -c %T "$maildir") ($parent); index files:"
 ls -l "$maildir" | grep dovecot.index
 
-dotnet build bench/IndexRevalidate -c Release -v quiet -nologo >/dev/null
+bench_build IndexRevalidate
 dotnet artifacts/bin/IndexRevalidate/release/IndexRevalidate.dll "$maildir" "$work/dovecot.conf" "$work" "$rounds" 1 10 100 1000

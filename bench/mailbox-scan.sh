@@ -7,31 +7,12 @@
 # Needs root and dovecot-core.   bench/mailbox-scan.sh [mailboxes]   (default 1000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 n=${1:-1000}
 work=$(mktemp -d /tmp/mailstorage-scan-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-chmod 0755 "$work"
 maildir="$work/Maildir"
-mkdir -p "$maildir"/{cur,new,tmp}
-cat > "$work/dovecot.conf" <<CONF
-base_dir = $work/run
-mail_location = maildir:$maildir
-first_valid_uid = 1
-first_valid_gid = 1
-mail_uid = 65534
-mail_gid = 65534
-ssl = no
-userdb {
-  driver = static
-  args = uid=65534 gid=65534 home=$work
-}
-passdb {
-  driver = static
-  args = nopassword=y
-}
-CONF
-# No auth service runs here: doveadm serves the user named by USER (what -u user would select) from the static userdb.
-doveadm() { USER=nobody HOME="$work" /usr/bin/doveadm -c "$work/dovecot.conf" "$@"; }
+bench_dovecot "$work" "$maildir"
 
 start=$SECONDS
 chown -R 65534:65534 "$maildir"
@@ -70,7 +51,7 @@ done
 warm_us=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
 ls -l "$maildir" | grep 'dovecot.list' || true
 
-dotnet build bench/MailboxScanBench -c Release -v quiet -nologo >/dev/null
+bench_build MailboxScanBench
 ours=$(dotnet artifacts/bin/MailboxScanBench/release/MailboxScanBench.dll "$maildir" 7)
 echo "ours (in-process, warm): $ours"
 scan_ms=$(sed -E 's/.*scan_median_ms=([0-9.]+).*/\1/' <<<"$ours")

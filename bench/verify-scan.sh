@@ -12,35 +12,15 @@
 #   bench/verify-scan.sh [mailboxes] [force-resync sample]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 repo=$(pwd)
 n=${1:-10000}
 sample=${2:-100}
 [ -f artifacts/module/MailStorage.PowerShell.dll ] || { echo "build the module first: ./build.sh" >&2; exit 1; }
 work=$(mktemp -d /tmp/mailstorage-verify-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-chmod 0755 "$work"
 maildir="$work/Maildir"
-mkdir -p "$maildir"/{cur,new,tmp}
-cat > "$work/dovecot.conf" <<CONF
-base_dir = $work/run
-mail_location = maildir:$maildir
-mail_cache_fields = flags date.received size.virtual hdr.subject
-first_valid_uid = 1
-first_valid_gid = 1
-mail_uid = 65534
-mail_gid = 65534
-ssl = no
-userdb {
-  driver = static
-  args = uid=65534 gid=65534 home=$work
-}
-passdb {
-  driver = static
-  args = nopassword=y
-}
-CONF
-# No auth service runs here: doveadm serves the user named by USER from the static userdb.
-doveadm() { USER=nobody HOME="$work" /usr/bin/doveadm -c "$work/dovecot.conf" "$@"; }
+bench_dovecot "$work" "$maildir" 'mail_cache_fields = flags date.received size.virtual hdr.subject'
 now_us() { echo $(( $(date +%s%N) / 1000 )); }
 
 start=$SECONDS

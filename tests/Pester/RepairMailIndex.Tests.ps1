@@ -4,19 +4,7 @@ BeforeAll {
 
     # A private Dovecot (no services) builds a mail root with INBOX and Sent; tests damage copies of it and check the
     # repaired copies with doveadm against what Dovecot showed of the undamaged mail root.
-    $script:Root = Join-Path ([IO.Path]::GetTempPath()) ('mailstorage-repaircmd-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
-    $script:Maildir = Join-Path $Root 'Maildir'
-    New-Item -ItemType Directory -Path $Maildir | Out-Null
-    & chmod 0755 $Root
-    $script:Conf = Join-Path $Root 'dovecot.conf'
-    @(
-        "base_dir = $(Join-Path $Root 'run')"
-        "mail_location = maildir:$Maildir"
-        'first_valid_uid = 1', 'first_valid_gid = 1', 'mail_uid = 65534', 'mail_gid = 65534', 'ssl = no'
-        'userdb {', '  driver = static', "  args = uid=65534 gid=65534 home=$Root", '}'
-        'passdb {', '  driver = static', '  args = nopassword=y', '}'
-    ) | Set-Content -Path $Conf
-    & chown -R 65534:65534 $Maildir
+    $script:Root, $script:Maildir, $script:Conf = New-DovecotTestRoot 'repaircmd'
 
     # doveadm on any copy of the mail root: stdout, and its Error/Warning/Panic/Fatal lines.
     function Invoke-Doveadm ([string] $MailRoot, [string[]] $Arguments, [string] $InputText = '') {

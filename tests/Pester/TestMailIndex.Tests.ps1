@@ -3,31 +3,7 @@ BeforeAll {
     Import-Module $Manifest -Force
 
     # A private Dovecot (no services) builds a mail root with INBOX and Sent; tests damage copies of it.
-    $script:Root = Join-Path ([IO.Path]::GetTempPath()) ('mailstorage-verify-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
-    $script:Maildir = Join-Path $Root 'Maildir'
-    New-Item -ItemType Directory -Path $Maildir | Out-Null
-    & chmod 0755 $Root
-    $script:Conf = Join-Path $Root 'dovecot.conf'
-    @(
-        "base_dir = $(Join-Path $Root 'run')"
-        "mail_location = maildir:$Maildir"
-        'first_valid_uid = 1', 'first_valid_gid = 1', 'mail_uid = 65534', 'mail_gid = 65534', 'ssl = no'
-        'userdb {', '  driver = static', "  args = uid=65534 gid=65534 home=$Root", '}'
-        'passdb {', '  driver = static', '  args = nopassword=y', '}'
-    ) | Set-Content -Path $Conf
-    & chown -R 65534:65534 $Maildir
-
-    function Invoke-Doveadm {
-        $old = $env:USER, $env:HOME
-        $env:USER = 'nobody'; $env:HOME = $Root
-        try {
-            $out = $input | & /usr/bin/doveadm -c $Conf @args 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "doveadm $args failed: $out" }
-            $out
-        } finally {
-            $env:USER, $env:HOME = $old
-        }
-    }
+    $script:Root, $script:Maildir, $script:Conf = New-DovecotTestRoot 'verify'
 
     $rewrite = '-o', 'mail_index_rewrite_min_log_bytes=1', '-o', 'mail_index_rewrite_max_log_bytes=1'
     foreach ($i in 1..6) { "Subject: message $i`n`nbody $i`n" | Invoke-Doveadm save | Out-Null }

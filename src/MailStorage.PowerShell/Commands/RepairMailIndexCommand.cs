@@ -18,63 +18,16 @@ namespace MailStorage.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Repair, "MailIndex", DefaultParameterSetName = MailboxSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MailIndexRepair), typeof(MailIndexRepairSummary))]
-public sealed class RepairMailIndexCommand : PSCmdlet, IDisposable
+public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
 {
-    private const string MailboxSet = "Mailbox";
-    private const string RecurseSet = "Recurse";
-    private const string ErrorPrefix = "RepairMailIndex";
     private const int ProgressId = 0x4d57;
 
-    private readonly CancellationTokenSource stopping = new();
     private readonly Stopwatch watch = new();
     private readonly List<string> quarantines = new();
     private MailboxLockOptions lockOptions = new();
     private MailIndexRepairSummary? summary;
     private ProgressRecord? progress;
     private int inputs;
-
-    /// <summary>
-    /// The mailbox's index folder (holding dovecot.index and dovecot.index.log); IndexDirectory of a piped
-    /// Get-MailStorageMailbox or Test-MailIndex object. With -Recurse, the mail root whose mailboxes to repair.
-    /// </summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = RecurseSet)]
-    [Alias("IndexDirectory", "FullName")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = string.Empty;
-
-    /// <summary>The folder of dovecot-uidlist (CONTROL= of mail_location); default: the index folder.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
-    [Alias("ControlDirectory")]
-    public string? ControlPath { get; set; }
-
-    /// <summary>The Maildir (cur/ and new/); default: the control folder.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
-    [Alias("MailDirectory")]
-    public string? MailPath { get; set; }
-
-    /// <summary>The mailbox format: maildir (the default) or mbox; an sdbox or mdbox index is never moved away.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
-    public string? Format { get; set; }
-
-    /// <summary>The mailbox name written in the Mailbox property (Name of a piped mailbox); default: the index folder.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
-    [Alias("Name")]
-    public string? Mailbox { get; set; }
-
-    /// <summary>Treat Path as a Maildir++ mail root and repair every mailbox under it, as Get-MailStorageMailbox lists them.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = RecurseSet)]
-    public SwitchParameter Recurse { get; set; }
-
-    /// <summary>With -Recurse: the index root (INDEX= of mail_location), when index files are not in the Maildirs.</summary>
-    [Parameter(ParameterSetName = RecurseSet)]
-    [ValidateNotNullOrEmpty]
-    public string? IndexRoot { get; set; }
-
-    /// <summary>With -Recurse: the control root (CONTROL= of mail_location), when dovecot-uidlist is not in the Maildirs.</summary>
-    [Parameter(ParameterSetName = RecurseSet)]
-    [ValidateNotNullOrEmpty]
-    public string? ControlRoot { get; set; }
 
     /// <summary>
     /// Where originals are copied before they are changed (a folder per mailbox and run is made under it, with
@@ -114,17 +67,11 @@ public sealed class RepairMailIndexCommand : PSCmdlet, IDisposable
             return;
         }
 
-        if (!Directory.Exists(path))
+        MailboxLocation? mailbox = ResolveMailbox(path);
+        if (mailbox != null)
         {
-            WriteError(new ErrorRecord(
-                new ItemNotFoundException("Cannot find the index folder '" + path + "'."), ErrorPrefix + "PathNotFound", ErrorCategory.ObjectNotFound, Path));
-            return;
+            RepairOne(mailbox);
         }
-
-        string control = string.IsNullOrEmpty(ControlPath) ? path : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlPath);
-        string mail = string.IsNullOrEmpty(MailPath) ? control : SessionState.Path.GetUnresolvedProviderPathFromPSPath(MailPath);
-        string format = string.IsNullOrEmpty(Format) ? "maildir" : Format;
-        RepairOne(new MailboxLocation(string.IsNullOrEmpty(Mailbox) ? path : Mailbox, mail, path, control, format));
     }
 
     /// <inheritdoc />
@@ -146,35 +93,19 @@ public sealed class RepairMailIndexCommand : PSCmdlet, IDisposable
     }
 
     /// <inheritdoc />
-    protected override void StopProcessing() => stopping.Cancel();
-
-    /// <summary>Releases the cancellation source.</summary>
-    public void Dispose() => stopping.Dispose();
+    protected override string ErrorPrefix => "RepairMailIndex";
 
     /// <summary>Whether changes are allowed at all (false under -WhatIf), without asking.</summary>
     private bool ShouldChange() => !(MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf) && whatIf is SwitchParameter { IsPresent: true });
 
     private void RepairMailRoot(string root)
     {
-        IReadOnlyList<MailboxLocation> mailboxes;
-        try
+        IReadOnlyList<MailboxLocation>? mailboxes = ListMailRoot(root);
+        if (mailboxes == null)
         {
-            string? index = IndexRoot == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(IndexRoot);
-            string? control = ControlRoot == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlRoot);
-            mailboxes = MailboxLocator.List(root, index, control);
-        }
-        catch (DirectoryNotFoundException ex)
-        {
-            WriteError(new ErrorRecord(new ItemNotFoundException(ex.Message, ex), ErrorPrefix + "PathNotFound", ErrorCategory.ObjectNotFound, Path));
-            return;
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
-        {
-            WriteError(new ErrorRecord(ex, ErrorPrefix + "ReadFailed", ErrorCategory.ReadError, Path));
             return;
         }
 
-        WriteVerbose(root + ": " + mailboxes.Count + " mailboxes");
         for (int i = 0; i < mailboxes.Count; i++)
         {
             progress ??= new ProgressRecord(ProgressId, "Repair-MailIndex", "Repairing mailbox indexes");
@@ -193,7 +124,7 @@ public sealed class RepairMailIndexCommand : PSCmdlet, IDisposable
         try
         {
             // A first look without the lock decides whether to ask at all; the repair itself verifies again under it.
-            MailboxRepairReport look = MailboxRepairer.Repair(mailbox, new MailboxRepairOptions { WhatIf = true }, stopping.Token);
+            MailboxRepairReport look = MailboxRepairer.Repair(mailbox, new MailboxRepairOptions { WhatIf = true }, Cancellation);
             if (look.Plan.Count == 0)
             {
                 WriteLeft(look, total);
@@ -213,7 +144,7 @@ public sealed class RepairMailIndexCommand : PSCmdlet, IDisposable
             MailboxRepairReport report = MailboxRepairer.Repair(
                 mailbox,
                 new MailboxRepairOptions { Lock = lockOptions, QuarantineRoot = quarantineRoot },
-                stopping.Token);
+                Cancellation);
             foreach (string removed in report.RemovedTemporaries)
             {
                 WriteVerbose("Removed " + removed + ", left by an earlier repair that did not finish.");

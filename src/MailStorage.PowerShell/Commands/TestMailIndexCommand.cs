@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Verification;
+using MailStorage.PowerShell.Common;
 
 namespace MailStorage.PowerShell.Commands;
 
@@ -15,60 +16,14 @@ namespace MailStorage.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "MailIndex", DefaultParameterSetName = MailboxSet)]
 [OutputType(typeof(MailIndexDamage), typeof(bool))]
-public sealed class TestMailIndexCommand : PSCmdlet, IDisposable
+public sealed class TestMailIndexCommand : MailboxIndexCmdlet
 {
-    private const string MailboxSet = "Mailbox";
-    private const string RecurseSet = "Recurse";
     private const int ProgressId = 0x4d56;
 
     private readonly Queue<Pending> pending = new();
-    private readonly CancellationTokenSource stopping = new();
     private ProgressRecord? progress;
     private int verified;
     private int damaged;
-
-    /// <summary>
-    /// The mailbox's index folder (holding dovecot.index and dovecot.index.log); IndexDirectory of a piped
-    /// Get-MailStorageMailbox object. With -Recurse, the mail root whose mailboxes to verify.
-    /// </summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = RecurseSet)]
-    [Alias("IndexDirectory", "FullName")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = string.Empty;
-
-    /// <summary>The folder of dovecot-uidlist (CONTROL= of mail_location); default: the index folder.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
-    [Alias("ControlDirectory")]
-    public string? ControlPath { get; set; }
-
-    /// <summary>The Maildir (cur/ and new/); default: the control folder.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
-    [Alias("MailDirectory")]
-    public string? MailPath { get; set; }
-
-    /// <summary>The mailbox format; only maildir has a uidlist and cur/ and new/ to check. Default: maildir.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
-    public string? Format { get; set; }
-
-    /// <summary>The mailbox name written in the Mailbox property (Name of a piped mailbox); default: the index folder.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
-    [Alias("Name")]
-    public string? Mailbox { get; set; }
-
-    /// <summary>Treat Path as a Maildir++ mail root and verify every mailbox under it, as Get-MailStorageMailbox lists them.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = RecurseSet)]
-    public SwitchParameter Recurse { get; set; }
-
-    /// <summary>With -Recurse: the index root (INDEX= of mail_location), when index files are not in the Maildirs.</summary>
-    [Parameter(ParameterSetName = RecurseSet)]
-    [ValidateNotNullOrEmpty]
-    public string? IndexRoot { get; set; }
-
-    /// <summary>With -Recurse: the control root (CONTROL= of mail_location), when dovecot-uidlist is not in the Maildirs.</summary>
-    [Parameter(ParameterSetName = RecurseSet)]
-    [ValidateNotNullOrEmpty]
-    public string? ControlRoot { get; set; }
 
     /// <summary>How many mailboxes to verify at once (results are still written in input order). Default: 4.</summary>
     [Parameter]
@@ -93,22 +48,18 @@ public sealed class TestMailIndexCommand : PSCmdlet, IDisposable
             return;
         }
 
-        if (!Directory.Exists(path))
+        MailboxLocation? mailbox = ResolveMailbox(path);
+        if (mailbox == null)
         {
-            WriteError(new ErrorRecord(
-                new ItemNotFoundException("Cannot find the index folder '" + path + "'."), "TestMailIndexPathNotFound", ErrorCategory.ObjectNotFound, Path));
             return;
         }
 
-        string control = string.IsNullOrEmpty(ControlPath) ? path : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlPath);
-        string mail = string.IsNullOrEmpty(MailPath) ? control : SessionState.Path.GetUnresolvedProviderPathFromPSPath(MailPath);
-        string format = string.IsNullOrEmpty(Format) ? "maildir" : Format;
-        if (!string.Equals(format, "maildir", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(mailbox.Format, "maildir", StringComparison.OrdinalIgnoreCase))
         {
-            WriteVerbose(path + ": format " + format + " has no dovecot-uidlist; only the index, log and cache are checked.");
+            WriteVerbose(path + ": format " + mailbox.Format + " has no dovecot-uidlist; only the index, log and cache are checked.");
         }
 
-        Enqueue(new MailboxLocation(string.IsNullOrEmpty(Mailbox) ? path : Mailbox, mail, path, control, format));
+        Enqueue(mailbox);
     }
 
     /// <inheritdoc />
@@ -127,33 +78,11 @@ public sealed class TestMailIndexCommand : PSCmdlet, IDisposable
     }
 
     /// <inheritdoc />
-    protected override void StopProcessing() => stopping.Cancel();
-
-    /// <summary>Releases the cancellation source (verifications still running finish on the thread pool and are dropped).</summary>
-    public void Dispose() => stopping.Dispose();
+    protected override string ErrorPrefix => "TestMailIndex";
 
     private void EnqueueMailRoot(string root)
     {
-        IReadOnlyList<MailboxLocation> mailboxes;
-        try
-        {
-            string? index = IndexRoot == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(IndexRoot);
-            string? control = ControlRoot == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlRoot);
-            mailboxes = MailboxLocator.List(root, index, control);
-        }
-        catch (DirectoryNotFoundException ex)
-        {
-            WriteError(new ErrorRecord(new ItemNotFoundException(ex.Message, ex), "TestMailIndexPathNotFound", ErrorCategory.ObjectNotFound, Path));
-            return;
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
-        {
-            WriteError(new ErrorRecord(ex, "TestMailIndexReadFailed", ErrorCategory.ReadError, Path));
-            return;
-        }
-
-        WriteVerbose(root + ": " + mailboxes.Count + " mailboxes");
-        foreach (MailboxLocation mailbox in mailboxes)
+        foreach (MailboxLocation mailbox in ListMailRoot(root) ?? Array.Empty<MailboxLocation>())
         {
             Enqueue(mailbox);
         }
@@ -170,7 +99,7 @@ public sealed class TestMailIndexCommand : PSCmdlet, IDisposable
             WriteNext();
         }
 
-        CancellationToken token = stopping.Token;
+        CancellationToken token = Cancellation;
         pending.Enqueue(new Pending(mailbox, Task.Run(() => MailboxVerifier.Verify(mailbox), token)));
         while (pending.Count > 0 && pending.Peek().Work.IsCompleted)
         {

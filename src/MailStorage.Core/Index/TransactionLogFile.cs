@@ -237,6 +237,40 @@ public sealed class TransactionLogFile
         return log;
     }
 
+    /// <summary>
+    /// The logs a replay reads, oldest first: the usable ones of <paramref name="log2"/> and <paramref name="log"/>
+    /// (either may be null), with the older dropped when its sequence is not below the newer's, as Dovecot opens
+    /// them. Every problem of the files, and a duplicate sequence, is added to <paramref name="problems"/>.
+    /// </summary>
+    internal static List<TransactionLogFile> InReplayOrder(TransactionLogFile? log2, TransactionLogFile? log, List<IndexProblem> problems)
+    {
+        var logs = new List<TransactionLogFile>(2);
+        foreach (TransactionLogFile? file in new[] { log2, log })
+        {
+            if (file != null)
+            {
+                problems.AddRange(file.Problems);
+                if (file.IsUsable)
+                {
+                    logs.Add(file);
+                }
+            }
+        }
+
+        if (logs.Count == 2 && logs[0].Header.FileSeq >= logs[1].Header.FileSeq)
+        {
+            if (logs[0].Header.FileSeq == logs[1].Header.FileSeq)
+            {
+                problems.Add(new IndexProblem(logs[0].File, TransactionLogHeaderFields.FileSeq, "LogDuplicateSequence",
+                    "duplicate transaction log sequence (" + logs[0].Header.FileSeq.ToString(CultureInfo.InvariantCulture) + ")"));
+            }
+
+            logs.RemoveAt(0);
+        }
+
+        return logs;
+    }
+
     /// <summary>Decodes Dovecot's offset encoding (<c>mail_index_offset_to_uint32</c>); 0 means not written yet.</summary>
     public static uint DecodeOffset(ReadOnlySpan<byte> fourBytes)
     {

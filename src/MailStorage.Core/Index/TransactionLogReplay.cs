@@ -245,28 +245,7 @@ public sealed class MailboxState
 
     private void Run(IndexFile? index, TransactionLogFile? log2, TransactionLogFile? log)
     {
-        var logs = new List<TransactionLogFile>();
-        foreach (TransactionLogFile? file in new[] { log2, log })
-        {
-            if (file != null)
-            {
-                problems.AddRange(file.Problems);
-                if (file.IsUsable)
-                {
-                    logs.Add(file);
-                }
-            }
-        }
-
-        if (logs.Count == 2 && logs[0].Header.FileSeq >= logs[1].Header.FileSeq)
-        {
-            if (logs[0].Header.FileSeq == logs[1].Header.FileSeq)
-            {
-                problems.Add(new IndexProblem(logs[0].File, TransactionLogHeaderFields.FileSeq, "LogDuplicateSequence", "duplicate transaction log sequence (" + N(logs[0].Header.FileSeq) + ")"));
-            }
-
-            logs.RemoveAt(0);
-        }
+        List<TransactionLogFile> logs = TransactionLogFile.InReplayOrder(log2, log, problems);
 
         uint startSeq = 0;
         long startOffset = 0;

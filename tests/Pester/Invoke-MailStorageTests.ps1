@@ -5,10 +5,14 @@
     Imports Pester 5.7.1 from the NuGet package cache (restored by tools/restore-tools), runs every
     *.Tests.ps1 under tests/Pester without prompts, writes NUnit XML to artifacts/test-results/pester.xml,
     and ends with one line "PESTER passed=N failed=N" that test.sh sums. Exits 1 when anything failed.
+.EXAMPLE
+    dotnet tool run pwsh -NoProfile -File tests/Pester/Invoke-MailStorageTests.ps1 -Path tests/Pester/Locking.Tests.ps1
+    Runs one file's tests only (while working on it); test.sh runs them all.
 #>
 [CmdletBinding()]
 param(
-    [string] $ResultDirectory = (Join-Path $PSScriptRoot '../../artifacts/test-results')
+    [string] $ResultDirectory = (Join-Path $PSScriptRoot '../../artifacts/test-results'),
+    [string[]] $Path = @($PSScriptRoot)
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -20,7 +24,7 @@ Import-Module (Join-Path $env:NUGET_PACKAGES 'pester/5.7.1/tools/Pester.psd1') -
 
 New-Item -ItemType Directory -Force -Path $ResultDirectory | Out-Null
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = $PSScriptRoot
+$configuration.Run.Path = $Path
 $configuration.Run.PassThru = $true
 $configuration.Run.Exit = $false
 $configuration.Output.Verbosity = 'Detailed'

@@ -50,7 +50,24 @@ internal static class LintHarness
         return hits[0];
     }
 
-    /// <summary>The rule does not fire.</summary>
-    public static void AssertQuiet(LintResult result, string ruleId) =>
+    /// <summary>
+    /// The rule ran over a configuration Dovecot accepts and did not fire. Without the first two checks a config that
+    /// did not parse (then only MSD000 runs), a rule missing from the catalog, or one that needs a profile linted
+    /// without one would pass as "quiet" while proving nothing.
+    /// </summary>
+    public static void AssertQuiet(LintResult result, string ruleId)
+    {
+        Assert.True(
+            result.Config.FatalError == null || ruleId == RuleIdentifiers.DovecotRefusesConfig,
+            "the config did not parse, so " + ruleId + " never ran: " + result.Config.FatalError?.DoveconfText);
+        Assert.True(result.Rules.Any(r => r.Id == ruleId), ruleId + " did not run (not in the catalog, or it needs a profile and none was given)");
+        AssertNotReported(result, ruleId);
+    }
+
+    /// <summary>
+    /// No finding of the rule, whether or not it ran: for the tests whose point is that it must not run (no profile, a
+    /// config Dovecot refuses); they say why themselves.
+    /// </summary>
+    public static void AssertNotReported(LintResult result, string ruleId) =>
         Assert.True(result.Diagnostics.All(d => d.RuleId != ruleId), ruleId + " fired: " + string.Join("; ", result.Diagnostics.Where(d => d.RuleId == ruleId)));
 }

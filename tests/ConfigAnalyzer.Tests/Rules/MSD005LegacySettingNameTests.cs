@@ -36,7 +36,7 @@ public sealed class MSD005LegacySettingNameTests
     public void LeavesRejectedNamesToMsd000()
     {
         var result = Lint("default_mail_env = maildir:~/Maildir\n");
-        AssertQuiet(result, RuleIdentifiers.LegacySettingName);
+        AssertNotReported(result, RuleIdentifiers.LegacySettingName);
         AssertFires(result, RuleIdentifiers.DovecotRefusesConfig, 1);
     }
 

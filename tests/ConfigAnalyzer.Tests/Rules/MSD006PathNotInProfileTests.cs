@@ -36,6 +36,10 @@ public sealed class MSD006PathNotInProfileTests
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%d/%n\n", NfsSticky), RuleIdentifiers.PathNotInProfile);
 
     [Fact]
-    public void QuietWithoutAProfile() =>
-        AssertQuiet(Lint("mail_location = maildir:~/Maildir\n"), RuleIdentifiers.PathNotInProfile);
+    public void QuietWithoutAProfile()
+    {
+        var result = Lint("mail_location = maildir:~/Maildir\n");
+        Assert.DoesNotContain(result.Rules, r => r.Id == RuleIdentifiers.PathNotInProfile);
+        AssertNotReported(result, RuleIdentifiers.PathNotInProfile);
+    }
 }

@@ -38,8 +38,17 @@ public sealed class RobustnessTests : IDisposable
             var config = ConfigReader.Read(path);
             if (config.FatalError != null)
             {
-                Assert.NotNull(config.FatalError.Location?.File ?? config.FatalError.DoveconfText);
-                Assert.StartsWith("Error in configuration file " + path, config.FatalError.DoveconfText, StringComparison.Ordinal);
+                // A located error: the one file there is, a line inside it, and doveconf's wording of that place.
+                Assert.True(config.FatalError.Location.HasValue, "no location: " + config.FatalError.DoveconfText);
+                var at = config.FatalError.Location!.Value;
+                Assert.Equal(path, at.File);
+                Assert.InRange(at.Line, 1, bytes.Count(b => b == (byte)'\n') + 1);
+                // doveconf names the line, or for a section left open at the end, where that section started.
+                string text = config.FatalError.DoveconfText, prefix = "Error in configuration file " + path;
+                Assert.True(
+                    text.StartsWith(prefix + " line " + at.Line + ": ", StringComparison.Ordinal) ||
+                    (text.StartsWith(prefix + ": ", StringComparison.Ordinal) && text.Contains(path + ":" + at.Line + ")", StringComparison.Ordinal)),
+                    text + " does not name " + at);
             }
         }
     }

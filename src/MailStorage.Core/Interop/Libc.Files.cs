@@ -20,6 +20,9 @@ internal static partial class Libc
     internal const int O_NOATIME = 0x40000;
     internal const int O_CLOEXEC = 0x80000;
 
+    /// <summary>open(2) of a directory: an unnamed file in it, which linkat(2) can name later (__O_TMPFILE | O_DIRECTORY).</summary>
+    internal const int O_TMPFILE = 0x410000;
+
     /// <summary>fchown/chown's "leave unchanged" owner and group: (uid_t)-1.</summary>
     internal const uint NoChange = uint.MaxValue;
 
@@ -66,6 +69,13 @@ internal static partial class Libc
     /// <summary>link(2): a second name for a file; the dotlock primitive of <c>dotlock_use_excl=no</c>.</summary>
     [LibraryImport(Name, EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int link(string oldpath, string newpath);
+
+    /// <summary>linkat's flag: follow a symbolic link given as the old name (/proc/self/fd/N names an open file so).</summary>
+    internal const int AT_SYMLINK_FOLLOW = 0x400;
+
+    /// <summary>linkat(2): names an O_TMPFILE file through /proc/self/fd/N; fails with EEXIST when the new name exists.</summary>
+    [LibraryImport(Name, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int linkat(int olddirfd, string oldpath, int newdirfd, string newpath, int flags);
 
     /// <summary>rename(2).</summary>
     [LibraryImport(Name, EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

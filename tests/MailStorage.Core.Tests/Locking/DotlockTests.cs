@@ -44,6 +44,39 @@ public sealed class DotlockTests : IDisposable
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_lock_is_never_seen_without_its_content()
+    {
+        // Dovecot overrides a dead local holder after 2 s only if it can read the pid: an empty lock (created, then the
+        // creator killed before it wrote) holds every Dovecot process for the whole stale timeout (2 minutes for the
+        // uidlist). A reader polling the lock while it is taken and released must never find it empty.
+        string path = folder.File("dovecot-uidlist");
+        string lockPath = path + ".lock";
+        int seen = 0, empty = 0;
+        using var stop = new CancellationTokenSource();
+        var reader = System.Threading.Tasks.Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var info = new FileInfo(lockPath);
+                if (info.Exists)
+                {
+                    seen++;
+                    empty += info.Length == 0 ? 1 : 0;
+                }
+            }
+        });
+        for (int i = 0; i < 5000; i++)
+        {
+            using var held = FileLocks.TryLock(path, Dotlock).Lock!;
+        }
+
+        stop.Cancel();
+        await reader;
+        Assert.True(seen > 100, "the reader saw the lock only " + seen + " times");
+        Assert.Equal(0, empty);
+    }
+
+    [Fact]
     public void A_dead_local_pid_is_overridden_once_the_lock_is_2_s_old()
     {
         string path = folder.File("dovecot.index.log");

@@ -43,8 +43,9 @@ public enum DovecotLockFileState
 /// <summary>One name Dovecot gives a lock file, with the file it protects and how long until Dovecot calls it stale.</summary>
 public sealed class DovecotLockFile
 {
-    internal DovecotLockFile(string protectedName, string suffix, DovecotLockKind kind, int staleSeconds, string source, int hashLength = 0, string hashSeparator = "")
+    internal DovecotLockFile(string protectedName, string suffix, DovecotLockKind kind, int staleSeconds, string source, int hashLength = 0, string hashSeparator = "", bool hashRequired = false)
     {
+        HashRequired = hashRequired;
         ProtectedName = protectedName;
         Suffix = suffix;
         Kind = kind;
@@ -81,13 +82,16 @@ public sealed class DovecotLockFile
     /// <summary>What goes between the name and the hex digits.</summary>
     internal string HashSeparator { get; }
 
+    /// <summary>Whether Dovecot always appends the hex digits (the name alone is then not its).</summary>
+    internal bool HashRequired { get; }
+
     /// <summary>Whether <paramref name="fileName"/> is this lock's name (with its hash suffix where Dovecot adds one).</summary>
     internal bool Matches(string fileName)
     {
         string name = Name;
         if (string.Equals(fileName, name, StringComparison.Ordinal))
         {
-            return true;
+            return !HashRequired;
         }
 
         int hashAt = name.Length + HashSeparator.Length;
@@ -194,13 +198,20 @@ public static class DovecotLockFiles
         // file_create_locked directly: dsync's user lock in the home (DSYNC_LOCK_FILENAME), and one lock per message id
         // in .dovecot.lda-dupes.locks/ (DUPLICATE_LOCK_FNAME_PREFIX + MD5 hex), both fcntl.
         new(".dovecot-sync.lock", string.Empty, DovecotLockKind.LockFile, 300, "src/doveadm/dsync/dsync-brain.c"),
-        new("duplicate.lock", string.Empty, DovecotLockKind.LockFile, 300, "src/lib-storage/mail-duplicate.c", 32, "."),
+        new("duplicate.lock", string.Empty, DovecotLockKind.LockFile, 300, "src/lib-storage/mail-duplicate.c", 32, ".", hashRequired: true),
     };
 
     /// <summary>The lock Dovecot would name <paramref name="fileName"/> (a bare file name), or null when it is none of Dovecot's.</summary>
     public static DovecotLockFile? Recognize(string fileName)
     {
         ArgumentNullException.ThrowIfNull(fileName);
+
+        // Every name has "lock" in it: most files of a Maildir's cur/ are rejected here at once.
+        if (!fileName.Contains("lock", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
         foreach (var lockFile in All)
         {
             if (lockFile.Matches(fileName))

@@ -124,6 +124,7 @@ public sealed class DovecotLockFilesTests : IDisposable
     [InlineData("mailboxes.lock", "mailboxes.lock", 300)]
     [InlineData("mailboxes.lock0123456789abcdef0123456789abcdef01234567", "mailboxes.lock0123456789abcdef0123456789abcdef01234567", 300)]
     [InlineData("dovecot-vsize.lock.0123456789abcdef0123456789abcdef01234567", "dovecot-vsize.lock.0123456789abcdef0123456789abcdef01234567", 300)]
+    [InlineData("duplicate.lock.0123456789abcdef0123456789abcdef", "duplicate.lock.0123456789abcdef0123456789abcdef", 300)]
     public void Dovecots_lock_names_map_to_the_file_they_protect_and_its_stale_timeout(string name, string protectedName, int staleSeconds)
     {
         var lockFile = DovecotLockFiles.Recognize(name);
@@ -143,6 +144,7 @@ public sealed class DovecotLockFilesTests : IDisposable
     [InlineData("mailboxes.lock0123")]
     [InlineData("dovecot-vsize.lock.0123456789ABCDEF0123456789ABCDEF01234567")]
     [InlineData("maildirsize.lock")]
+    [InlineData("duplicate.lock")]
     [InlineData("dovecot-uidlist")]
     public void Other_names_are_not_Dovecots_locks(string name) => Assert.Null(DovecotLockFiles.Recognize(name));
 

@@ -365,6 +365,76 @@ Describe 'Get-MailIndexLock and Remove-MailIndexLock' {
     }
 }
 
+Describe 'Get-MailIndexLock and Remove-MailIndexLock touch only the lock files Dovecot creates' {
+    BeforeAll {
+        $script:Tree = Join-Path $Root 'foreign'
+        $script:Inbox = New-TestMaildir 'foreign/Maildir'
+        New-Item -ItemType Directory -Path (Join-Path $Tree 'sub') | Out-Null
+        $script:DeadPid = Get-DeadPid
+        $script:Outside = Join-Path ([IO.Path]::GetTempPath()) ('mailstorage-outside-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        Set-Content -NoNewline -Path $Outside -Value "${DeadPid}:$HostName"
+
+        # Not Dovecot's, though each looks like a stale dotlock by its content and age.
+        $script:Foreign = @(
+            @{ Path = (Join-Path $Tree 'random.lock'); Text = "${DeadPid}:$HostName" },
+            @{ Path = (Join-Path $Tree 'sub/important.lock'); Text = '999999:vm' },
+            @{ Path = (Join-Path $Tree '.pwd.lock'); Text = '' },
+            @{ Path = (Join-Path $Tree 'foo.lock'); Text = '' }
+        ) | ForEach-Object { Set-Content -NoNewline -Path $_.Path -Value $_.Text; $_.Path }
+        $script:Link = Join-Path $Tree 'dovecot-uidlist.lock'
+        New-Item -ItemType SymbolicLink -Path $Link -Target $Outside | Out-Null
+
+        # Dovecot's: a stale uidlist dotlock of a dead pid of this host, and a fresh empty keywords lock.
+        Set-Content -NoNewline -Path (Join-Path $Inbox 'dovecot-uidlist') -Value "3 V1 N1`n"
+        $script:Stale = Join-Path $Inbox 'dovecot-uidlist.lock'
+        Set-Content -NoNewline -Path $Stale -Value "${DeadPid}:$HostName"
+        $script:Empty = Join-Path $Inbox 'dovecot-keywords.lock'
+        Set-Content -NoNewline -Path $Empty -Value ''
+        foreach ($file in $Foreign + $Stale) { (Get-Item -Force $file).LastWriteTime = (Get-Date).AddHours(-1) }
+        $script:Hashes = @{}
+        foreach ($file in $Foreign + $Outside) { $Hashes[$file] = (Get-FileHash $file).Hash }
+    }
+
+    AfterAll {
+        Remove-Item -Force $Outside -ErrorAction SilentlyContinue
+    }
+
+    It 'lists only Dovecot''s lock files, the empty one without a pid, and warns about the link' {
+        $found = @(Get-MailIndexLock -Path $Tree -Recurse -WarningVariable warned -WarningAction SilentlyContinue)
+        @($found.File | Sort-Object) | Should -Be @($Stale, $Empty | Sort-Object)
+        ($found | Where-Object File -eq $Stale).IsStale | Should -BeTrue
+        $empty = $found | Where-Object File -eq $Empty
+        $empty.Pid | Should -BeNullOrEmpty
+        $empty.IsStale | Should -BeFalse
+        $empty.Description | Should -BeLike 'dotlock of an unknown process (not pid:host) for *'
+        @($warned).Count | Should -Be 1
+        "$($warned[0])" | Should -BeLike "$Link is a symbolic link*"
+    }
+
+    It 'removes only the stale Dovecot dotlock; every other file stays byte for byte' {
+        $removed = @(Remove-MailIndexLock -Path $Tree -Recurse -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable refused)
+        $removed.File | Should -Be $Stale
+        # The empty one may be a dotlock being written: not stale until unchanged for the stale timeout.
+        @($refused).Count | Should -Be 1
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'RemoveMailIndexLockLive,*'
+        $refused[0].TargetObject | Should -Be $Empty
+        Test-Path $Stale | Should -BeFalse
+        Test-Path $Empty | Should -BeTrue
+        foreach ($file in $Foreign + $Outside) { (Get-FileHash $file).Hash | Should -Be $Hashes[$file] -Because $file }
+        (Get-Item -Force $Link).LinkTarget | Should -Be $Outside
+    }
+
+    It 'refuses a foreign .lock file and a link given by path, naming them' {
+        foreach ($path in $Foreign[0], $Link) {
+            Remove-MailIndexLock -Path $path -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failed | Should -BeNullOrEmpty
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'RemoveMailIndexLockNotDotlock,*'
+            $failed[0].Exception.Message | Should -BeLike "$path is *"
+            Test-Path -LiteralPath $path | Should -BeTrue
+        }
+        (Get-Item -Force $Link).LinkTarget | Should -Be $Outside
+    }
+}
+
 Describe 'Help for the locking cmdlets' {
     It 'documents <_> with a description and examples' -ForEach 'Lock-MailIndex', 'Unlock-MailIndex', 'Use-MailIndexLock', 'Get-MailIndexLock', 'Remove-MailIndexLock' {
         $help = Get-Help $_ -Full

@@ -39,10 +39,10 @@ internal sealed class DotlockInspector
     private int pid = -1;
     private double lastPidCheck = double.MinValue;
 
-    public DotlockInspector(string path, string host, TimeSpan staleTimeout)
+    public DotlockInspector(string path, string host, TimeSpan staleTimeout, string? lockPath = null)
     {
         this.path = path;
-        lockPath = Dotlock.LockPathOf(path);
+        this.lockPath = lockPath ?? Dotlock.LockPathOf(path);
         this.host = host;
         staleSeconds = staleTimeout.TotalSeconds;
     }
@@ -161,12 +161,13 @@ internal sealed class DotlockInspector
 
     /// <summary>
     /// A single look at the dotlock of <paramref name="path"/> for FindHolders: its holder, age and whether it is stale
-    /// now; null when there is none.
+    /// now; null when there is none. <paramref name="lockPath"/> is the lock when it is not <c>path.lock</c> (a
+    /// <c>.newlock</c>, or a suffix-less lock that is its own protected file).
     /// </summary>
-    public static LockHolder? Describe(string path, string host, TimeSpan staleTimeout)
+    public static LockHolder? Describe(string path, string host, TimeSpan staleTimeout, string? lockPath = null)
     {
-        string lockPath = Dotlock.LockPathOf(path);
-        var inspector = new DotlockInspector(path, host, staleTimeout);
+        lockPath ??= Dotlock.LockPathOf(path);
+        var inspector = new DotlockInspector(path, host, staleTimeout, lockPath);
         double now = Now();
         if (!inspector.Look(now, out _))
         {
@@ -198,20 +199,21 @@ internal sealed class DotlockInspector
     /// <summary>The device and inode of the lock as last seen.</summary>
     public (ulong Device, ulong Inode) Identity => (lockSignature.Device, lockSignature.Inode);
 
-    /// <summary><c>pid:host</c> of a lock file: the pid (null when unreadable) and the host (null when absent).</summary>
+    /// <summary>
+    /// <c>pid:host</c> of a lock file, read as Dovecot's read_local_pid reads it: both null unless the file holds a
+    /// positive pid, a colon and a host. An empty file (a dotlock caught between its creation and the write of its
+    /// content, or whose write failed) or any other content names no process, and Dovecot judges it by its age alone.
+    /// </summary>
     public static (int? Pid, string? Host) ReadContent(string lockPath)
     {
         string? text = ReadText(lockPath);
-        if (text == null)
+        int colon = text?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        if (text == null || colon < 0 || !int.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid <= 0)
         {
             return (null, null);
         }
 
-        int colon = text.IndexOf(':', StringComparison.Ordinal);
-        string pidText = colon < 0 ? text : text[..colon];
-        string? lockHost = colon < 0 ? null : text[(colon + 1)..];
-        int? pid = int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0 ? value : null;
-        return (pid, lockHost);
+        return (pid, text[(colon + 1)..]);
     }
 
     private static int ReadLocalPid(string lockPath, string host)

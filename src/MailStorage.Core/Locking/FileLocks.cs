@@ -106,34 +106,44 @@ public static class FileLocks
     }
 
     /// <summary>
-    /// Removes the dotlock <paramref name="lockPath"/> (a <c>.lock</c> file) only if it is stale by Dovecot's rules right
-    /// now, judged afresh: true when it was removed. <paramref name="holder"/> is what was found (null: no such file).
-    /// A live dotlock is never removed.
+    /// Removes the Dovecot lock file <paramref name="lockPath"/> (one of <see cref="DovecotLockFiles.All"/>) only if it
+    /// is stale by Dovecot's rules right now, judged afresh: true when it was removed. <paramref name="holder"/> is what
+    /// was found; null when there is no lock there (no file, or a symbolic link or folder with the name, which is never
+    /// a lock and never removed). A live lock, or a lock file held by fcntl or flock, is never removed. Throws
+    /// <see cref="ArgumentException"/> for a name Dovecot does not give its locks.
     /// </summary>
     public static bool TryRemoveStaleDotlock(string lockPath, TimeSpan? staleTimeout, out LockHolder? holder)
     {
         ArgumentException.ThrowIfNullOrEmpty(lockPath);
-        if (!lockPath.EndsWith(".lock", StringComparison.Ordinal))
+        holder = null;
+        var state = DovecotLockFiles.Inspect(lockPath, out var lockFile);
+        if (state == DovecotLockFileState.NotDovecotName)
         {
-            throw new ArgumentException("Not a dotlock (a dotlock's name ends in .lock): " + lockPath, nameof(lockPath));
+            throw new ArgumentException(DovecotLockFiles.Explain(lockPath, state), nameof(lockPath));
         }
 
-        string path = lockPath[..^".lock".Length];
-        if (Libc.lstat(lockPath, out var before) < 0)
+        if (state != DovecotLockFileState.LockFile || Libc.lstat(lockPath, out var before) < 0 || !Libc.IsRegular(before.st_mode))
         {
-            holder = null;
             return false;
         }
 
-        holder = DotlockInspector.Describe(path, LocalHost.Name, staleTimeout ?? StaleTimeoutFor(path));
-        if (holder == null || !holder.IsStale)
+        var holders = new List<LockHolder>();
+        IndexLockScanner.AddLockFileHolders(lockPath, lockFile!, staleTimeout, holders, null);
+        if (holders.Count == 0)
+        {
+            return false;
+        }
+
+        // A kernel lock on a lock file is its holder's until that process ends; only a dotlock can be stale.
+        holder = holders[0];
+        if (holder.Method != LockMethod.Dotlock || !holder.IsStale)
         {
             return false;
         }
 
         // Only the file that was judged: if it was replaced meanwhile, it is someone's fresh lock.
         if (Libc.lstat(lockPath, out var now) < 0 || now.st_ino != before.st_ino || now.st_dev != before.st_dev ||
-            now.st_mtim.UnixMilliseconds != before.st_mtim.UnixMilliseconds)
+            now.st_mtim.UnixMilliseconds != before.st_mtim.UnixMilliseconds || !Libc.IsRegular(now.st_mode))
         {
             return false;
         }
@@ -147,17 +157,12 @@ public static class FileLocks
         return true;
     }
 
-    /// <summary>Dovecot's stale timeout for the dotlock of a file: uidlist 120 s, cache 300 s, anything else 180 s.</summary>
-    public static TimeSpan StaleTimeoutFor(string path)
-    {
-        string name = System.IO.Path.GetFileName(path);
-        return name switch
-        {
-            "dovecot-uidlist" => LockOptions.UidListStaleTimeout,
-            "dovecot.index.cache" => LockOptions.CacheStaleTimeout,
-            _ => LockOptions.TransactionLogStaleTimeout,
-        };
-    }
+    /// <summary>
+    /// Dovecot's stale timeout for the dotlock of a file (<see cref="DovecotLockFiles"/>: uidlist 120 s, cache 300 s,
+    /// subscriptions 30 s, ...); 180 s, the transaction log's, for a file Dovecot takes no dotlock on.
+    /// </summary>
+    public static TimeSpan StaleTimeoutFor(string path) =>
+        DovecotLockFiles.StaleTimeoutOfDotlockOn(System.IO.Path.GetFileName(path)) ?? LockOptions.TransactionLogStaleTimeout;
 
     /// <summary>
     /// Kernel lock holders of <paramref name="path"/> (fcntl and flock), added to <paramref name="into"/>; only those of

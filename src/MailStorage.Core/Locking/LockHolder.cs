@@ -26,7 +26,8 @@ public sealed class LockHolder
 
     /// <summary>
     /// The holder's process id when known: from /proc/locks, F_OFD_GETLK or the open descriptors of /proc for fcntl
-    /// and flock, from the file for a dotlock. Null when the kernel does not say (a lock held through another client).
+    /// and flock, from the file for a dotlock. Null when the kernel does not say (a lock held through another client),
+    /// or when a dotlock does not hold <c>pid:host</c> (empty or garbled).
     /// </summary>
     public int? Pid { get; }
 
@@ -56,10 +57,12 @@ public sealed class LockHolder
     {
         if (Method == LockMethod.Dotlock)
         {
-            string who = Pid is int p ? "pid " + p.ToString(CultureInfo.InvariantCulture) : "an unknown process";
+            // No pid:host in it (empty, caught between its creation and its write, or garbled): Dovecot judges it by its
+            // age alone, and so does IsStale.
+            string who = Pid is int p ? "held by pid " + p.ToString(CultureInfo.InvariantCulture) : "of an unknown process (not pid:host)";
             string where = Host != null ? " on host " + Host : string.Empty;
             string age = Age is TimeSpan a ? " for " + Math.Max(0, (long)a.TotalSeconds).ToString(CultureInfo.InvariantCulture) + " s" : string.Empty;
-            return "dotlock held by " + who + where + age + (IsStale ? " (stale)" : string.Empty);
+            return "dotlock " + who + where + age + (IsStale ? " (stale)" : string.Empty);
         }
 
         string type = Mode == LockMode.Shared ? "READ" : "WRITE";

@@ -46,7 +46,11 @@ public sealed class GetMailIndexLockCommand : PSCmdlet
             System.Collections.Generic.IReadOnlyList<LockHolder> holders;
             try
             {
-                holders = IndexLockScanner.Scan(folder, Recurse);
+                holders = IndexLockScanner.Scan(folder, Recurse, out var notLocks);
+                foreach (string notLock in notLocks)
+                {
+                    WriteWarning(notLock);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

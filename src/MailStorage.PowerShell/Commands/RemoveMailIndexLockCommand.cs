@@ -18,7 +18,11 @@ public sealed class RemoveMailIndexLockCommand : PSCmdlet
     private const string DotlockSuffix = ".lock";
     private string localHost = string.Empty;
 
-    /// <summary>A mailbox index folder (every stale dotlock in it), or one <c>.lock</c> file.</summary>
+    /// <summary>
+    /// A mailbox index folder (every stale dotlock of Dovecot's in it), or one of Dovecot's lock files
+    /// (<c>dovecot-uidlist.lock</c>, <c>dovecot.index.log.lock</c>, ...). Other <c>.lock</c> files are not Dovecot's and
+    /// are never removed; a symbolic link is never a lock.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "File")]
     [ValidateNotNullOrEmpty]
@@ -43,7 +47,8 @@ public sealed class RemoveMailIndexLockCommand : PSCmdlet
         }
     }
 
-    // The dotlocks a -Path names: every one in a folder (and below with -Recurse), or the one .lock file given.
+    // The dotlocks a -Path names: every one of Dovecot's in a folder (and below with -Recurse), or the one lock file
+    // given. Which files are Dovecot's locks, and what they protect, is Core's (DovecotLockFiles).
     private IEnumerable<LockHolder> DotlocksAt(string path)
     {
         string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
@@ -51,33 +56,52 @@ public sealed class RemoveMailIndexLockCommand : PSCmdlet
         {
             if (Directory.Exists(resolved))
             {
-                return IndexLockScanner.Scan(resolved, Recurse).Where(h => h.Method == LockMethod.Dotlock).ToList();
+                var found = IndexLockScanner.Scan(resolved, Recurse, out var notLocks);
+                foreach (string notLock in notLocks)
+                {
+                    WriteWarning(notLock);
+                }
+
+                return found.Where(h => h.Method == LockMethod.Dotlock).ToList();
             }
 
-            if (!File.Exists(resolved))
+            var state = DovecotLockFiles.Inspect(resolved, out _);
+            switch (state)
             {
-                Fail(new ItemNotFoundException("Cannot find '" + resolved + "'."), "PathNotFound", ErrorCategory.ObjectNotFound, path);
-                return Array.Empty<LockHolder>();
+                case DovecotLockFileState.Missing:
+                    Fail(new ItemNotFoundException("Cannot find '" + resolved + "'."), "PathNotFound", ErrorCategory.ObjectNotFound, path);
+                    return Array.Empty<LockHolder>();
+                case DovecotLockFileState.NotDovecotName when !resolved.EndsWith(DotlockSuffix, StringComparison.Ordinal):
+                    var others = FileLocks.FindHolders(resolved);
+                    string held = others.Count == 0 ? "it has no lock now" : "its lock (" + string.Join("; ", others) + ") belongs to a live process and goes away when that process releases it or ends";
+                    Fail(new ArgumentException("'" + resolved + "' is not a dotlock (" + DotlockSuffix + " file): only stale dotlocks can be removed; " + held + "."), "NotDotlock", ErrorCategory.InvalidArgument, path);
+                    return Array.Empty<LockHolder>();
+                case DovecotLockFileState.NotDovecotName:
+                case DovecotLockFileState.SymbolicLink:
+                case DovecotLockFileState.NotRegularFile:
+                    Fail(new ArgumentException(DovecotLockFiles.Explain(resolved, state)), "NotDotlock", ErrorCategory.InvalidArgument, path);
+                    return Array.Empty<LockHolder>();
             }
 
-            if (!resolved.EndsWith(DotlockSuffix, StringComparison.Ordinal))
+            var holders = IndexLockScanner.FindLockFileHolders(resolved);
+            var dotlocks = holders.Where(h => h.Method == LockMethod.Dotlock).ToList();
+            if (holders.Count > dotlocks.Count)
             {
-                var others = FileLocks.FindHolders(resolved);
-                string held = others.Count == 0 ? "it has no lock now" : "its lock (" + string.Join("; ", others) + ") belongs to a live process and goes away when that process releases it or ends";
-                Fail(new ArgumentException("'" + resolved + "' is not a dotlock (" + DotlockSuffix + " file): only stale dotlocks can be removed; " + held + "."), "NotDotlock", ErrorCategory.InvalidArgument, path);
-                return Array.Empty<LockHolder>();
+                // A lock file held by fcntl or flock: its holder is alive.
+                Live(holders[0]);
             }
-
-            string protectedFile = resolved.Substring(0, resolved.Length - DotlockSuffix.Length);
-            var found = FileLocks.FindHolders(protectedFile)
-                .Where(h => h.Method == LockMethod.Dotlock && string.Equals(h.LockPath, resolved, StringComparison.Ordinal))
-                .ToList();
-            if (found.Count == 0)
+            else if (dotlocks.Count == 0)
             {
                 Fail(new ItemNotFoundException("'" + resolved + "' is not a dotlock held now (it was removed meanwhile)."), "PathNotFound", ErrorCategory.ObjectNotFound, path);
             }
 
-            return found;
+            return dotlocks;
+        }
+        catch (ArgumentException ex)
+        {
+            // Replaced by a link or a folder between the look and the judgement.
+            Fail(ex, "NotDotlock", ErrorCategory.InvalidArgument, path);
+            return Array.Empty<LockHolder>();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -106,6 +130,12 @@ public sealed class RemoveMailIndexLockCommand : PSCmdlet
         try
         {
             removed = FileLocks.TryRemoveStaleDotlock(holder.LockPath, null, out now);
+        }
+        catch (ArgumentException ex)
+        {
+            // Replaced meanwhile by a file that is no lock.
+            Fail(ex, "NotDotlock", ErrorCategory.InvalidArgument, holder.LockPath);
+            return;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -220,6 +220,39 @@ public sealed class DovecotInteropTests
         Assert.Equal(new[] { 1, 2, 3, 4 }, mailbox.Uids());
     }
 
+    [Fact]
+    public void The_uidlist_dotlock_doveadm_holds_is_listed_live_and_not_removed()
+    {
+        using var mailbox = DovecotMailbox.Create();
+        // As above: doveadm holds dovecot-uidlist.lock while it waits for the index log we hold.
+        var log = MailboxLock.Acquire(mailbox.Maildir, new MailboxLockOptions { Method = LockMethod.Fcntl, Timeout = TimeSpan.FromSeconds(5) }, CancellationToken.None);
+        using var heldLog = log.Lock!;
+        mailbox.DeliverToNew("needs a uid");
+        using var fetch = mailbox.Start("fetch", "uid", "mailbox", "INBOX", "all");
+        string uidLock = mailbox.UidList + ".lock";
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.Exists(uidLock) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+
+        Assert.True(File.Exists(uidLock), "doveadm never took dovecot-uidlist.lock");
+
+        // Past Dovecot's 2 s before a pid is read, so the verdict rests on doveadm being alive.
+        Thread.Sleep(TimeSpan.FromSeconds(2.2));
+        var found = IndexLockScanner.Scan(mailbox.Root, recurse: true);
+        output.WriteLine(string.Join(Environment.NewLine, found.Select(h => h.LockPath + ": " + h)));
+        var held = Assert.Single(found, h => h.LockPath == uidLock);
+        Assert.Equal(fetch.Pid, held.Pid);
+        Assert.False(held.IsStale);
+        Assert.False(FileLocks.TryRemoveStaleDotlock(uidLock, null, out _));
+        Assert.True(File.Exists(uidLock));
+
+        Assert.True(heldLog.Release());
+        Assert.Equal(0, fetch.Wait(TimeSpan.FromSeconds(30)).ExitCode);
+        Assert.False(File.Exists(uidLock));
+    }
+
     private static void AssertTimedOutNaming(MailboxLockAttempt attempt, int pid, LockMethod method)
     {
         Assert.Equal(LockOutcome.TimedOut, attempt.Outcome);

@@ -81,6 +81,26 @@ Describe 'Get-MailIndex' {
     }
 }
 
+Describe 'A folder that is no mailbox' {
+    It 'is <_>NotAMailbox, never an empty index, and the next folder is still read' -ForEach 'Get-MailIndex', 'Get-MailIndexRecord' {
+        $notMailbox = Join-Path $Root ('etc-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        New-Item -ItemType Directory -Path (Join-Path $notMailbox 'ssl') | Out-Null
+        Set-Content -Path (Join-Path $notMailbox 'passwd') -Value 'root:x:0:0::/root:/bin/sh'
+        $out = @($notMailbox, $Maildir | & $_ -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike "$($_ -replace '-', '')NotAMailbox,*"
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        "$($errors[0])" | Should -BeLike "*$notMailbox*not a Dovecot mailbox*"
+        if ($_ -eq 'Get-MailIndex') {
+            $out | Should -HaveCount 1
+            $out[0].Path | Should -Be $Maildir
+            $out[0].UidValidity | Should -Not -Be 0
+        } else {
+            $out.Uid | Should -Be @(1, 2, 3, 5)
+        }
+    }
+}
+
 Describe 'Get-MailIndexRecord' {
     It 'equals doveadm fetch uid flags for <_>' -ForEach 'INBOX', 'Sent' {
         $records = @(Get-MailStorageMailbox -Path $Maildir | Where-Object Name -eq $_ | Get-MailIndexRecord)

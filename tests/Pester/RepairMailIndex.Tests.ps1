@@ -76,6 +76,16 @@ BeforeAll {
         }
         ($map.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join "`n"
     }
+
+    # A folder's entries and its own mtime and ctime: a file created (and removed) in it moves both.
+    function Get-FolderState ([string] $Path) {
+        ((Get-ChildItem -LiteralPath $Path -Force -Name | Sort-Object -CaseSensitive) -join ',') + ' ' + (& stat -c '%y %z' $Path)
+    }
+
+    # Content hash, inode, link count and times of a file.
+    function Get-FileState ([string] $Path) {
+        (Get-FileHash -Algorithm SHA256 -LiteralPath $Path).Hash + ' ' + (& stat -c 'inode %i links %h %s %y %z' $Path)
+    }
 }
 
 AfterAll {
@@ -116,7 +126,7 @@ Describe 'Repair-MailIndex' {
         $after.State | Should -Be $Baseline.State
     }
 
-    It 'changes no byte with -WhatIf (SHA-256 of every file of the tree) and counts what it would repair' {
+    It 'changes no byte with -WhatIf (SHA-256 of every file of the tree) and counts what it would repair, not as repaired' {
         $copy = New-MailRootCopy
         Set-UInt32 (Join-Path $copy 'dovecot.index') 28 0
         [IO.File]::AppendAllText((Join-Path $copy '.Sent/dovecot.index.log'), 'garbage!!')
@@ -129,8 +139,16 @@ Describe 'Repair-MailIndex' {
         $summary | Should -HaveCount 1
         $summary[0].WhatIf | Should -BeTrue
         $summary[0].Mailboxes | Should -Be 2
-        $summary[0].Repaired | Should -Be 2
+        $summary[0].Repaired | Should -Be 0
         $summary[0].Actions | Should -Be 0
+        $summary[0].WouldRepair | Should -Be 2
+        # INBOX: the header fix and the cache; Sent: the log cut and the header fix that follows it.
+        $summary[0].PlannedActions | Should -Be 4
+        "$($summary[0])" | Should -BeLike '2 mailboxes: 0 sound, 2 would be repaired (4 planned actions)*'
+        $text = $summary[0] | Format-List | Out-String -Width 200
+        $text | Should -Match 'WouldRepair\s+:\s+2'
+        $text | Should -Match 'PlannedActions\s+:\s+4'
+        $text | Should -Not -Match 'Repaired\s+:'
         @($out | Where-Object { $_ -is [MailStorage.PowerShell.MailIndexRepair] }) | Should -HaveCount 0
         Test-Path (Join-Path $copy 'mailstorage-quarantine') | Should -BeFalse
     }
@@ -152,8 +170,8 @@ Describe 'Repair-MailIndex' {
         $report[0].Code | Should -Be 'SymlinkedIndexFile'
         $report[0].File | Should -Be $cache
         $report[0].After | Should -Be 'unchanged'
-        $warnings | Should -HaveCount 1
-        "$($warnings[0])" | Should -BeLike "*$cache*left alone*"
+        # Reported once: the Report object, not a warning saying the same again.
+        $warnings | Should -HaveCount 0
         # The rest of the mailbox is still repaired.
         ($out | Where-Object Action -ne 'Report').Action | Should -Be @('FixIndexHeader')
 
@@ -211,5 +229,105 @@ Describe 'Repair-MailIndex' {
         $out | Should -HaveCount 1
         $out[0].Mailboxes | Should -Be 1
         $out[0].Sound | Should -Be 1
+    }
+
+    It 'writes RepairMailIndexNotAMailbox for a folder that is no mailbox, counts it nowhere, and goes on' {
+        $copy = New-MailRootCopy
+        Set-UInt32 (Join-Path $copy 'dovecot.index') 28 0
+        $notMailbox = Join-Path $Root ('etc-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        New-Item -ItemType Directory -Path (Join-Path $notMailbox 'ssl') | Out-Null
+        Set-Content -Path (Join-Path $notMailbox 'passwd') -Value 'root:x:0:0::/root:/bin/sh'
+        $before = Get-FolderState $notMailbox
+
+        $out = @($notMailbox, $copy | Repair-MailIndex -WhatIf -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'RepairMailIndexNotAMailbox,*'
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        "$($errors[0])" | Should -BeLike "*$notMailbox*not a Dovecot mailbox*dovecot.index*dovecot-uidlist*cur/*"
+        $out[-1].Mailboxes | Should -Be 1
+        $out[-1].WouldRepair | Should -Be 1
+        $out[-1].Sound | Should -Be 0
+
+        $out = @(Repair-MailIndex -Path $notMailbox -Recurse -Confirm:$false -ErrorVariable rootErrors -ErrorAction SilentlyContinue)
+        $rootErrors | Should -HaveCount 1
+        $rootErrors[0].FullyQualifiedErrorId | Should -BeLike 'RepairMailIndexNotAMailbox,*'
+        $out | Should -HaveCount 1
+        $out[0].Mailboxes | Should -Be 0
+        $out[0].Sound | Should -Be 0
+        Get-FolderState $notMailbox | Should -Be $before
+    }
+
+    It 'refuses a symlinked <_> with -WhatIf as in the run, with the same error id, and creates nothing through the link' -ForEach 'Maildir', '.Archive', 'dovecot.index.log' {
+        $copy = New-MailRootCopy
+        Set-UInt32 (Join-Path $copy 'dovecot.index') 28 0
+        Set-UInt32 (Join-Path $copy '.Sent/dovecot.index') 28 0
+        $real = Join-Path $Root ('link-target-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        $case = $_
+        switch ($case) {
+            'Maildir' {
+                Move-Item $copy $real
+                New-Item -ItemType SymbolicLink -Path $copy -Target $real | Out-Null
+                $watched = $real
+                $run = @{ Path = $copy }
+            }
+            '.Archive' {
+                Move-Item (Join-Path $copy '.Sent') $real
+                New-Item -ItemType SymbolicLink -Path (Join-Path $copy '.Archive') -Target $real | Out-Null
+                $watched = $real
+                $run = @{ Path = $copy; Recurse = $true }
+            }
+            default {
+                New-Item -ItemType Directory -Path $real | Out-Null
+                Move-Item (Join-Path $copy 'dovecot.index.log') (Join-Path $real 'dovecot.index.log')
+                New-Item -ItemType SymbolicLink -Path (Join-Path $copy 'dovecot.index.log') -Target (Join-Path $real 'dovecot.index.log') | Out-Null
+                $watched = $real
+                $run = @{ Path = $copy }
+            }
+        }
+        # With -Recurse INBOX is repaired in the mail root itself; the link's target is what must see nothing.
+        $alsoWatched = if ($case -eq '.Archive') { $watched } else { $copy }
+        $before = (Get-FolderState $watched) + ' | ' + (Get-FolderState $alsoWatched)
+
+        $planned = @(Repair-MailIndex @run -WhatIf -ErrorVariable whatIfErrors -ErrorAction SilentlyContinue)
+        $done = @(Repair-MailIndex @run -Confirm:$false -ErrorVariable runErrors -ErrorAction SilentlyContinue)
+        $whatIfErrors | Should -HaveCount 1
+        $runErrors | Should -HaveCount 1
+        $whatIfErrors[0].FullyQualifiedErrorId | Should -BeLike 'RepairMailIndexSymbolicLink,*'
+        $runErrors[0].FullyQualifiedErrorId | Should -Be $whatIfErrors[0].FullyQualifiedErrorId
+        "$($runErrors[0])" | Should -Be "$($whatIfErrors[0])"
+        ((Get-FolderState $watched) + ' | ' + (Get-FolderState $alsoWatched)) | Should -Be $before
+        if ($case -eq '.Archive') {
+            # INBOX is repaired; the linked folder counts as failed in both summaries, never as repaired.
+            $planned[-1].WouldRepair | Should -Be 1
+            $planned[-1].Failed | Should -Be 1
+            $done[-1].Repaired | Should -Be 1
+            $done[-1].Failed | Should -Be 1
+        } else {
+            @($planned + $done) | Should -HaveCount 0
+        }
+    }
+
+    It 'reports a hard-linked index once as left alone (Refusal HardLinked) with -WhatIf as in the run, and leaves it untouched' {
+        $copy = New-MailRootCopy
+        $index = Join-Path $copy 'dovecot.index'
+        Set-UInt32 $index 28 0
+        $other = Join-Path $Root ('hard-link-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        & ln $index $other
+        $before = Get-FileState $index
+
+        foreach ($whatIf in $true, $false) {
+            $out = @(Repair-MailIndex -Path $copy -WhatIf:$whatIf -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop)
+            $out | Should -HaveCount 1 -Because "WhatIf=$whatIf"
+            $out[0].Action | Should -Be 'Report'
+            $out[0].File | Should -Be $index
+            $out[0].Code | Should -Be 'IndexNextUidZero'
+            $out[0].Refusal | Should -Be 'HardLinked'
+            $out[0].Reason | Should -BeLike '*2 hard links*'
+            $warnings | Should -HaveCount 0
+        }
+
+        Get-FileState $index | Should -Be $before
+        Get-FileState $other | Should -Be $before
+        Test-Path (Join-Path $copy 'mailstorage-quarantine') | Should -BeFalse
     }
 }

@@ -133,6 +133,31 @@ Describe 'Test-MailIndex' {
         { Test-MailIndex -Path $missing -Recurse -ErrorAction Stop } | Should -Throw -ErrorId 'TestMailIndexPathNotFound,*'
     }
 
+    It 'writes TestMailIndexNotAMailbox for a folder that is no mailbox, never $true, and goes on' {
+        # What /etc looks like: files and folders, none of Dovecot's.
+        $notMailbox = Join-Path $Root ('etc-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        New-Item -ItemType Directory -Path (Join-Path $notMailbox 'ssl') | Out-Null
+        Set-Content -Path (Join-Path $notMailbox 'passwd') -Value 'root:x:0:0::/root:/bin/sh'
+        $out = @($notMailbox, $Maildir | Test-MailIndex -Quiet -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $out | Should -Be @($true)
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'TestMailIndexNotAMailbox,*'
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        "$($errors[0])" | Should -BeLike "*$notMailbox*not a Dovecot mailbox*dovecot.index*dovecot-uidlist*cur/*"
+
+        # -Recurse counts no such folder: a root with no mailbox is the same error, and nothing is verified.
+        @(Test-MailIndex -Path $notMailbox -Recurse -Quiet -ErrorVariable rootErrors -ErrorAction SilentlyContinue) | Should -HaveCount 0
+        $rootErrors | Should -HaveCount 1
+        $rootErrors[0].FullyQualifiedErrorId | Should -BeLike 'TestMailIndexNotAMailbox,*'
+    }
+
+    It 'takes a fresh Maildir Dovecot has not opened yet (cur, new, tmp) as a sound mailbox' {
+        $fresh = Join-Path $Root ('fresh-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        foreach ($sub in 'cur', 'new', 'tmp') { New-Item -ItemType Directory -Path (Join-Path $fresh $sub) | Out-Null }
+        Test-MailIndex -Path $fresh -Quiet -ErrorAction Stop | Should -Be $true
+        @(Test-MailIndex -Path $fresh -Recurse -Quiet -ErrorAction Stop) | Should -Be @($true)
+    }
+
     It 'mirrors the engine''s problem kinds, severities and repairs name for name' {
         Test-MailIndex -Path $Maildir | Out-Null
         $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MailStorage.Core' }

@@ -5,6 +5,8 @@ using System.Linq;
 using System.Text;
 using MailStorage.ConfigAnalyzer.Settings;
 using MailStorage.Core.Index;
+using MailStorage.Core.Interop;
+using MailStorage.Core.Locking;
 
 namespace MailStorage.Core.Mailboxes;
 
@@ -89,7 +91,14 @@ public static class MailboxLocator
             throw new DirectoryNotFoundException("The mail root '" + mailRoot + "' does not exist.");
         }
 
-        var result = new List<MailboxLocation> { Locate("INBOX", ".INBOX", mailRoot, indexRoot, controlRoot) };
+        // The root is INBOX only when Dovecot made it a mailbox: /etc (or a typo) must not list as one sound mailbox.
+        var result = new List<MailboxLocation>();
+        MailboxLocation inbox = Locate("INBOX", ".INBOX", mailRoot, indexRoot, controlRoot);
+        if (WhyNotAMailbox(inbox) == null)
+        {
+            result.Add(inbox);
+        }
+
         var folders = new List<(string Name, string Dir, string Maildirpp)>();
         foreach (string dir in Directory.EnumerateDirectories(mailRoot, ".*"))
         {
@@ -116,6 +125,36 @@ public static class MailboxLocator
 
         return result;
     }
+
+    /// <summary>
+    /// Why <paramref name="location"/> is not a Dovecot mailbox (a message naming what was looked for and where), or
+    /// null when it is one: it has dovecot.index or dovecot.index.log in its index folder, dovecot-uidlist in its
+    /// control folder, or mail folders in its mail folder (Maildir's cur/ or new/; dbox-Mails/ for sdbox and mdbox).
+    /// A Maildir Dovecot created but has not opened yet (cur/ new/ tmp/, no index) is a mailbox. Every cmdlet that
+    /// takes a mailbox asks this, so a wrong path is an error instead of an empty, "sound" mailbox. A name that is a
+    /// symbolic link counts as present (a planted link is reported by verification and refused by repair).
+    /// </summary>
+    public static string? WhyNotAMailbox(MailboxLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        bool dbox = location.Format.ToUpperInvariant() is "SDBOX" or "MDBOX" or "DBOX";
+        string[] mailFolders = dbox ? new[] { "dbox-Mails" } : new[] { "cur", "new" };
+        if (Present(location.IndexDirectory, "dovecot.index") || Present(location.IndexDirectory, MailboxLock.IndexLogName) ||
+            Present(location.ControlDirectory, MailboxLock.UidListName) ||
+            mailFolders.Any(folder => Directory.Exists(Path.Combine(location.MailDirectory, folder))))
+        {
+            return null;
+        }
+
+        var lookedFor = new List<string> { "dovecot.index or dovecot.index.log in " + location.IndexDirectory };
+        lookedFor.Add("dovecot-uidlist in " + location.ControlDirectory);
+        lookedFor.Add(string.Join(" or ", mailFolders.Select(f => f + "/")) + " in " + location.MailDirectory);
+        return "'" + location.IndexDirectory + "' is not a Dovecot mailbox: found none of " + string.Join(", ", lookedFor) + ".";
+    }
+
+    /// <summary>Why the mail root <paramref name="mailRoot"/> holds no mailbox at all (<see cref="List(string, string?, string?)"/> found none).</summary>
+    public static string NoMailboxIn(string mailRoot) =>
+        "'" + mailRoot + "' is not a Dovecot mail root: no mailbox in it (its INBOX has none of dovecot.index, dovecot.index.log, dovecot-uidlist, cur/ or new/, and no .Name folder has cur/).";
 
     /// <summary>The mailboxes of a parsed mail_location.</summary>
     public static IReadOnlyList<MailboxLocation> List(ResolvedMailLocation location)
@@ -291,6 +330,17 @@ public static class MailboxLocator
         }
 
         return expanded;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is in <paramref name="directory"/> (lstat: a link counts; a name that cannot be looked at counts, so its read fails with the real error).</summary>
+    private static bool Present(string directory, string name)
+    {
+        if (Libc.lstat(Path.Combine(directory, name), out _) == 0)
+        {
+            return true;
+        }
+
+        return Libc.LastErrno is not (Libc.ENOENT or Libc.ENOTDIR);
     }
 
     private static MailboxLocation Locate(string name, string maildirpp, string mailDir, string? indexRoot, string? controlRoot)

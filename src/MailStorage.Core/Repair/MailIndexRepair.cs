@@ -15,7 +15,8 @@ namespace MailStorage.Core.Repair;
 /// The repair primitives for one mailbox, run under its lock: cut the transaction log at its last whole record, fix
 /// dovecot.index's header fields as Dovecot's fsck does, move an unusable dovecot.index or dovecot.index.cache to the
 /// quarantine so that Dovecot rebuilds it, and rebuild dovecot-uidlist keeping every UID. Every file is reached through
-/// the mailbox's directories opened without following links; every original is copied to the
+/// the mailbox's directories opened without following links; a file with other hard links is refused and left alone
+/// (<see cref="RepairRefusal.HardLinked"/>); every original is copied to the
 /// <see cref="Quarantine"/> (complete and fsynced) before it is touched; each action returns a
 /// <see cref="RepairResult"/>. The caller takes the <see cref="MailboxLock"/> (with the uidlist dotlock for
 /// <see cref="RebuildUidList"/>) and keeps it until the session is disposed.
@@ -154,6 +155,7 @@ public sealed class MailIndexRepair : IDisposable
             return Nothing(path, "missing");
         }
 
+        EnsureChangeable(status!, path);
         TransactionLogFile log = TransactionLogFile.Parse(data, path);
         if (!log.IsUsable)
         {
@@ -195,6 +197,7 @@ public sealed class MailIndexRepair : IDisposable
             return Nothing(path, "missing");
         }
 
+        EnsureChangeable(status!, path);
         IndexFile index = IndexFile.Parse(data, path);
         if (!index.IsUsable)
         {
@@ -263,11 +266,7 @@ public sealed class MailIndexRepair : IDisposable
             return Nothing(path, "missing");
         }
 
-        if (status.IsSymbolicLink)
-        {
-            throw new RepairRefusedException(RepairRefusal.SymbolicLink, path, path + " is a symbolic link; repairs never follow or touch links (a link in a mailbox can point anywhere, e.g. at a system file).");
-        }
-
+        EnsureChangeable(status, path);
         QuarantinedFile copy = Quarantine.Add(indexDirectory, fileName, "QuarantineFile", "moved away for Dovecot to rebuild");
         EnsureLocked(uidList: false);
         SafeFileWriter.Remove(indexDirectory, fileName, copy);
@@ -293,6 +292,11 @@ public sealed class MailIndexRepair : IDisposable
         EnsureLocked(uidList: true);
         string path = controlDirectory.PathOf(UidListName);
         byte[]? data = TryReadAll(controlDirectory, UidListName, out FileStatus? status);
+        if (status != null)
+        {
+            EnsureChangeable(status, path);
+        }
+
         MailboxState state = ReadIndexState();
         var files = new List<string>();
         foreach (string sub in new[] { "cur", "new" })
@@ -410,6 +414,18 @@ public sealed class MailIndexRepair : IDisposable
         using (handle)
         {
             return MailboxDirectory.ReadAll(handle, directory.PathOf(name), MaxFileSize);
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before anything is copied or written, a file no repair may change: a link, not a regular file, or one
+    /// with other hard links (<see cref="SafeFileWriter.RefusalFor"/>; the writers check again just before writing).
+    /// </summary>
+    private static void EnsureChangeable(FileStatus status, string path)
+    {
+        if (SafeFileWriter.RefusalFor(status, path) is { } refused)
+        {
+            throw refused;
         }
     }
 

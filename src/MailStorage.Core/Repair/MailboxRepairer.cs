@@ -116,7 +116,9 @@ public sealed class MailboxRepairReport
 /// applies the plan with <see cref="MailIndexRepair"/>'s primitives (every original to the quarantine first), and
 /// verifies again. Only what verification found is repaired; damages without an automatic repair, and those a
 /// primitive refuses (a symbolic link, a dbox index), are left as they are and returned in
-/// <see cref="MailboxRepairReport.Left"/>.
+/// <see cref="MailboxRepairReport.Left"/>. A plan (<see cref="MailboxRepairOptions.WhatIf"/>) makes the same checks as a
+/// run (<see cref="RepairPreflight"/>): a folder that is no mailbox or is a symbolic link, or a linked dovecot.index.log,
+/// is refused before the lock is taken, and steps on a linked or hard-linked file are left out of the plan.
 /// </summary>
 public static class MailboxRepairer
 {
@@ -226,22 +228,28 @@ public static class MailboxRepairer
         ArgumentNullException.ThrowIfNull(mailbox);
         ArgumentNullException.ThrowIfNull(options);
         var report = new MailboxRepairReport(mailbox, options.WhatIf);
+
+        // The same checks for a plan and for a run, before the lock (taking it creates files in the mailbox's folders).
+        using RepairPreflight preflight = RepairPreflight.Check(mailbox);
         if (options.WhatIf)
         {
             report.Found = MailboxVerifier.Verify(mailbox);
             report.Plan = MakePlan(mailbox, report.Found, out IReadOnlyList<LeftAlone> planLeft);
             report.Left.AddRange(planLeft);
+            report.Plan = preflight.Screen(report.Plan, report);
             return report;
         }
 
         MailboxLockOptions lockOptions = MailIndexRepair.LockOptionsFor(mailbox, options.Lock);
         MailboxLockAttempt attempt = MailboxLock.Acquire(mailbox.IndexDirectory, lockOptions, cancellationToken);
         using MailboxLock held = attempt.Lock ?? throw new TimeoutException(attempt.Describe() + " [lock_method=" + lockOptions.Method.ToString().ToLowerInvariant() + "]");
+        preflight.EnsureUnchanged();
 
         // Verified again under the lock: what a lockless look saw may have been a write in progress.
         report.Found = MailboxVerifier.Verify(mailbox);
         report.Plan = MakePlan(mailbox, report.Found, out IReadOnlyList<LeftAlone> left);
         report.Left.AddRange(left);
+        report.Plan = preflight.Screen(report.Plan, report);
         if (report.Plan.Count == 0)
         {
             report.Remaining = report.Found;
@@ -295,6 +303,8 @@ public static class MailboxRepairer
                     report.Left.Add(l);
                 }
 
+                current = preflight.Screen(current, report);
+
                 if (current.Count == 0)
                 {
                     break;
@@ -308,8 +318,9 @@ public static class MailboxRepairer
 
         // What the repair mended on the way (a uidlist line completed also ends the index's complaint about its UID)
         // is not left: only what verification still finds is.
+        // A refusal of a step no damage asked for (the header fix after a log cut) is kept: -WhatIf reports it too.
         var still = report.Remaining.Select(d => (d.File, d.Code)).ToHashSet();
-        report.Left.RemoveAll(l => !still.Contains((l.Damage.File, l.Damage.Code)));
+        report.Left.RemoveAll(l => !still.Contains((l.Damage.File, l.Damage.Code)) && !(l.Refusal != null && l.Damage.Code == IndexDamageKind.OtherProblem));
         return report;
     }
 
@@ -351,20 +362,7 @@ public static class MailboxRepairer
         }
         catch (RepairRefusedException ex) when (ex.Refusal is not (RepairRefusal.LockNotHeld or RepairRefusal.QuarantineFailed))
         {
-            IEnumerable<IndexDamage> reasons = step.Reasons.Count > 0 ? step.Reasons : report.Found.Where(d => d.File == step.File);
-            foreach (IndexDamage damage in reasons)
-            {
-                report.Left.Add(new LeftAlone(damage, ex.Message, ex.Refusal));
-            }
-
-            if (!reasons.Any())
-            {
-                report.Left.Add(new LeftAlone(
-                    new IndexDamage(report.Mailbox.Name, step.File, IndexDamageKind.OtherProblem, DamageSeverity.Warning, null, ex.Message, Planned.Report, step.Description),
-                    ex.Message,
-                    ex.Refusal));
-            }
-
+            RepairPreflight.LeaveAlone(report, step, ex);
             return Array.Empty<RepairResult>();
         }
     }

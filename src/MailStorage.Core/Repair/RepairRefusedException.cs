@@ -32,6 +32,9 @@ public enum RepairRefusal
 
     /// <summary>A name that is not a plain file name in the directory (holds '/', is '.' or '..').</summary>
     BadName,
+
+    /// <summary>The folder is not a Dovecot mailbox at all (no index, log, uidlist or mail folders in it).</summary>
+    NotAMailbox,
 }
 
 /// <summary>

@@ -13,7 +13,8 @@ namespace MailStorage.Core.Repair;
 /// methods take the <see cref="QuarantinedFile"/>), and only while it is still exactly the file that was quarantined: a replacement is written to a temporary file in the same directory (owner and mode of the original,
 /// fsynced) and renamed over the original, then the directory is fsynced; a truncation is one ftruncate of the file
 /// opened without following links and found to be the same inode, size and times, then fsynced; a removal unlinks the
-/// name after the same check. Temporary files left by a killed repair are recognised by name and removed by the next.
+/// name after the same check. A file with other hard links is never changed, replaced or removed. Temporary files left
+/// by a killed repair are recognised by name and removed by the next.
 /// </summary>
 internal static class SafeFileWriter
 {
@@ -22,7 +23,7 @@ internal static class SafeFileWriter
 
     /// <summary>
     /// Replaces <paramref name="name"/> by <paramref name="content"/> with the owner and mode of the quarantined
-    /// original, which the file must still match (identity, size, mtime, ctime).
+    /// original, which the file must still match (identity, size, mtime, ctime) with no other hard link.
     /// </summary>
     public static void Replace(MailboxDirectory directory, string name, ReadOnlySpan<byte> content, QuarantinedFile quarantined)
     {
@@ -106,16 +107,16 @@ internal static class SafeFileWriter
             throw Changed(path, original, now);
         }
 
-        if (now.LinkCount != 1)
+        if (RefusalFor(now, path) is { } refused)
         {
-            throw new RepairRefusedException(RepairRefusal.HardLinked, path, path + " has " + now.LinkCount + " hard links; cutting it in place would change the other names too.");
+            throw refused;
         }
 
         Must(MailboxDirectory.OnDescriptor(handle, fd => Libc.ftruncate(fd, length)), "ftruncate", path);
         Must(MailboxDirectory.OnDescriptor(handle, Libc.fsync), "fsync", path);
     }
 
-    /// <summary>Removes the name <paramref name="name"/> if it is still the quarantined file, then fsyncs the directory.</summary>
+    /// <summary>Removes the name <paramref name="name"/> if it is still the quarantined file with one link, then fsyncs the directory.</summary>
     public static void Remove(MailboxDirectory directory, string name, QuarantinedFile quarantined)
     {
         EnsureUnchanged(directory, name, quarantined.Status);
@@ -181,12 +182,43 @@ internal static class SafeFileWriter
     private static string TempName(string name) =>
         name + TempMarker + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + TempSuffix;
 
+    /// <summary>
+    /// Why a repair must not change, replace or remove the file <paramref name="path"/> whose lstat (or fstat) is
+    /// <paramref name="status"/>, or null when it may: a symbolic link is never followed or replaced; anything but a
+    /// regular file is not a file Dovecot wrote; a file with other hard links would change under its other names too (a
+    /// cut) or stay behind there with the damage (a rename over it, a removal), so it is left alone for a person to look at.
+    /// </summary>
+    internal static RepairRefusedException? RefusalFor(FileStatus status, string path)
+    {
+        if (status.IsSymbolicLink)
+        {
+            return new RepairRefusedException(RepairRefusal.SymbolicLink, path, path + " is a symbolic link; repairs never follow or touch links (a link in a mailbox can point anywhere, e.g. at a system file).");
+        }
+
+        if (!status.IsRegularFile)
+        {
+            return new RepairRefusedException(RepairRefusal.NotRegularFile, path, path + " is not a regular file (mode " + Convert.ToString(status.Mode, 8) + "); repairs only touch regular files.");
+        }
+
+        if (status.LinkCount > 1)
+        {
+            return new RepairRefusedException(RepairRefusal.HardLinked, path, path + " has " + status.LinkCount + " hard links (inode " + status.Inode + "); changing it would change the other names too, and replacing or removing it would leave them as they are, so it is left alone (find the other names with: find / -xdev -samefile " + path + ").");
+        }
+
+        return null;
+    }
+
     private static void EnsureUnchanged(MailboxDirectory directory, string name, FileStatus original)
     {
         FileStatus? now = directory.Stat(name);
         if (now == null || !now.SameFileAndContent(original))
         {
             throw Changed(directory.PathOf(name), original, now);
+        }
+
+        if (RefusalFor(now, directory.PathOf(name)) is { } refused)
+        {
+            throw refused;
         }
     }
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using MailStorage.Core.Caching;
 using MailStorage.Core.Index;
+using MailStorage.Core.Mailboxes;
 using MailStorage.PowerShell.Common;
 
 namespace MailStorage.PowerShell.Commands;
@@ -45,6 +46,12 @@ public sealed class GetMailIndexCommand : PSCmdlet
             {
                 WriteError(new ErrorRecord(
                     new ItemNotFoundException("Cannot find the index folder '" + dir + "'."), "GetMailIndexPathNotFound", ErrorCategory.ObjectNotFound, item));
+                continue;
+            }
+
+            if (MailboxLocator.WhyNotAMailbox(new MailboxLocation(dir, dir, dir, dir, "maildir")) is string why)
+            {
+                WriteError(new ErrorRecord(new NotAMailboxException(dir, why), "GetMailIndexNotAMailbox", ErrorCategory.InvalidArgument, item));
                 continue;
             }
 

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using MailStorage.Core.Caching;
 using MailStorage.Core.Index;
+using MailStorage.Core.Mailboxes;
 using MailStorage.PowerShell.Common;
 
 namespace MailStorage.PowerShell.Commands;
@@ -82,6 +83,12 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
         }
 
         string control = string.IsNullOrEmpty(ControlPath) ? dir : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlPath);
+        if (MailboxLocator.WhyNotAMailbox(new MailboxLocation(dir, control, dir, control, "maildir")) is string why)
+        {
+            WriteError(new ErrorRecord(new NotAMailboxException(dir, why), "GetMailIndexRecordNotAMailbox", ErrorCategory.InvalidArgument, Path));
+            return;
+        }
+
         MailboxState state;
         Dictionary<uint, string>? files = null;
         try

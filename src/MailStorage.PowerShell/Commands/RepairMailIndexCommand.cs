@@ -136,7 +136,13 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
                 (quarantineRoot ?? System.IO.Path.Combine(mailbox.IndexDirectory, Quarantine.DefaultFolderName)) + " first";
             if (!ShouldProcess(mailbox.IndexDirectory, what))
             {
-                total.Repaired += ShouldChange() ? 0 : 1;
+                // -WhatIf repairs nothing: it counts what the run would repair (a declined -Confirm counts nothing).
+                if (!ShouldChange())
+                {
+                    total.WouldRepair++;
+                    total.PlannedActions += look.Plan.Count;
+                }
+
                 WriteLeft(look, total);
                 return;
             }
@@ -205,14 +211,11 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
 
     private void WriteLeft(MailboxRepairReport report, MailIndexRepairSummary total)
     {
+        // One Report object per problem left alone (with Refusal when a repair refused): a warning besides it would
+        // say the same thing a second time.
         foreach (LeftAlone left in report.Left.Where(Shown))
         {
             total.LeftAlone++;
-            if (left.Refusal != null || left.Damage.Code == IndexDamageKind.SymlinkedIndexFile)
-            {
-                WriteWarning(left.Damage.File + ": left alone (" + ErrorPrefix + left.Refusal + "): " + left.Reason);
-            }
-
             WriteObject(new MailIndexRepair(left, report.Mailbox));
         }
     }

@@ -83,7 +83,7 @@ public abstract class MailboxIndexCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// The mailbox the MailboxSet parameters name, its index folder being <paramref name="path"/> (Path resolved);
-    /// null, with a PathNotFound error written, when that folder does not exist.
+    /// null, with a PathNotFound error written, when that folder does not exist, or NotAMailbox when it is no mailbox.
     /// </summary>
     protected MailboxLocation? ResolveMailbox(string path)
     {
@@ -97,12 +97,29 @@ public abstract class MailboxIndexCmdlet : PSCmdlet, IDisposable
         string control = string.IsNullOrEmpty(ControlPath) ? path : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlPath);
         string mail = string.IsNullOrEmpty(MailPath) ? control : SessionState.Path.GetUnresolvedProviderPathFromPSPath(MailPath);
         string format = string.IsNullOrEmpty(Format) ? "maildir" : Format;
-        return new MailboxLocation(string.IsNullOrEmpty(Mailbox) ? path : Mailbox, mail, path, control, format);
+        var mailbox = new MailboxLocation(string.IsNullOrEmpty(Mailbox) ? path : Mailbox, mail, path, control, format);
+        return IsMailbox(mailbox) ? mailbox : null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="mailbox"/> is a Dovecot mailbox (<see cref="MailboxLocator.WhyNotAMailbox"/>); if not, a
+    /// NotAMailbox error is written and the pipeline goes on.
+    /// </summary>
+    protected bool IsMailbox(MailboxLocation mailbox)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        if (MailboxLocator.WhyNotAMailbox(mailbox) is not string why)
+        {
+            return true;
+        }
+
+        WriteError(new ErrorRecord(new NotAMailboxException(mailbox.IndexDirectory, why), ErrorPrefix + "NotAMailbox", ErrorCategory.InvalidArgument, Path));
+        return false;
     }
 
     /// <summary>
     /// The mailboxes under the mail root <paramref name="root"/> (Path resolved), with -IndexRoot and -ControlRoot;
-    /// null, with a PathNotFound or ReadFailed error written, when the root cannot be listed.
+    /// null, with a PathNotFound or ReadFailed error written, when the root cannot be listed, or NotAMailbox when it holds none.
     /// </summary>
     protected IReadOnlyList<MailboxLocation>? ListMailRoot(string root)
     {
@@ -121,6 +138,12 @@ public abstract class MailboxIndexCmdlet : PSCmdlet, IDisposable
         catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
         {
             WriteError(new ErrorRecord(ex, ErrorPrefix + "ReadFailed", ErrorCategory.ReadError, Path));
+            return null;
+        }
+
+        if (mailboxes.Count == 0)
+        {
+            WriteError(new ErrorRecord(new NotAMailboxException(root, MailboxLocator.NoMailboxIn(root)), ErrorPrefix + "NotAMailbox", ErrorCategory.InvalidArgument, Path));
             return null;
         }
 

@@ -96,7 +96,7 @@ public sealed class MailIndexRepairSummary
     /// <summary>The mail root (or the first mailbox) of the run.</summary>
     public string Path { get; }
 
-    /// <summary>Whether it was a -WhatIf run (nothing was changed; Repaired counts mailboxes that would be).</summary>
+    /// <summary>Whether it was a -WhatIf run (nothing was changed: Repaired and Actions are 0, WouldRepair and PlannedActions count the plan).</summary>
     public bool WhatIf { get; }
 
     /// <summary>Mailboxes looked at.</summary>
@@ -105,11 +105,17 @@ public sealed class MailIndexRepairSummary
     /// <summary>Mailboxes with nothing to repair.</summary>
     public int Sound { get; internal set; }
 
-    /// <summary>Mailboxes with at least one file changed (or, with -WhatIf, planned).</summary>
+    /// <summary>Mailboxes with at least one file changed (0 with -WhatIf).</summary>
     public int Repaired { get; internal set; }
 
-    /// <summary>Files changed, replaced or moved to quarantine.</summary>
+    /// <summary>Files changed, replaced or moved to quarantine (0 with -WhatIf).</summary>
     public int Actions { get; internal set; }
+
+    /// <summary>With -WhatIf: mailboxes a run would repair (their plan has steps no check refuses).</summary>
+    public int WouldRepair { get; internal set; }
+
+    /// <summary>With -WhatIf: the repair steps planned over all mailboxes (a run may add steps for damage a first one uncovers).</summary>
+    public int PlannedActions { get; internal set; }
 
     /// <summary>Problems left alone (Report objects written).</summary>
     public int LeftAlone { get; internal set; }
@@ -125,5 +131,7 @@ public sealed class MailIndexRepairSummary
 
     /// <inheritdoc/>
     public override string ToString() =>
-        Mailboxes + " mailboxes: " + Sound + " sound, " + Repaired + " repaired (" + Actions + " actions), " + LeftAlone + " problems left, " + Failed + " failed";
+        Mailboxes + " mailboxes: " + Sound + " sound, " +
+        (WhatIf ? WouldRepair + " would be repaired (" + PlannedActions + " planned actions), " : Repaired + " repaired (" + Actions + " actions), ") +
+        LeftAlone + " problems left, " + Failed + " failed";
 }

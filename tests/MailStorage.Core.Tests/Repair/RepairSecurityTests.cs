@@ -144,6 +144,55 @@ public sealed class RepairSecurityTests : IClassFixture<RepairTemplate>
         Assert.Equal(before, Snapshot(outside));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Symlinked_mailbox_folder_is_refused_by_a_plan_as_by_a_run_and_nothing_is_created_through_it(bool whatIf)
+    {
+        using RepairMailbox mailbox = template.Clone();
+        CorruptionGenerator.Apply(Damage.IndexNextUidZero, mailbox.Maildir, CorruptionTests.Outside(mailbox));
+        string real = Path.Combine(mailbox.Root, "real-maildir");
+        Directory.Move(mailbox.Maildir, real);
+        File.CreateSymbolicLink(mailbox.Maildir, real);
+        string before = FolderState(real);
+
+        var refused = Assert.Throws<RepairRefusedException>(() => MailboxRepairer.Repair(mailbox.Location, Options(whatIf)));
+        output.WriteLine(refused.Message);
+        Assert.Equal(RepairRefusal.SymbolicLink, refused.Refusal);
+        Assert.Equal(mailbox.Maildir, refused.Path);
+
+        // Taking the lock would have made and removed dovecot-uidlist.lock in the link's target: its mtime and ctime say.
+        Assert.Equal(before, FolderState(real));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Symlinked_log_is_refused_by_a_plan_as_by_a_run_before_any_lock_is_taken(bool whatIf)
+    {
+        using RepairMailbox mailbox = template.Clone();
+        CorruptionGenerator.Apply(Damage.IndexNextUidZero, mailbox.Maildir, CorruptionTests.Outside(mailbox));
+        string outside = PlantLink(mailbox, "dovecot.index.log");
+        string before = FolderState(mailbox.Maildir) + "\n" + FolderState(mailbox.Root) + "\n" + Snapshot(outside);
+
+        var refused = Assert.Throws<RepairRefusedException>(() => MailboxRepairer.Repair(mailbox.Location, Options(whatIf)));
+        output.WriteLine(refused.Message);
+        Assert.Equal(RepairRefusal.SymbolicLink, refused.Refusal);
+        Assert.Equal(mailbox.FileOf("dovecot.index.log"), refused.Path);
+        Assert.Equal(before, FolderState(mailbox.Maildir) + "\n" + FolderState(mailbox.Root) + "\n" + Snapshot(outside));
+    }
+
+    private static MailboxRepairOptions Options(bool whatIf) => new()
+    {
+        WhatIf = whatIf,
+        Lock = new MailStorage.Core.Locking.MailboxLockOptions { Timeout = TimeSpan.FromSeconds(30) },
+    };
+
+    /// <summary>A folder's entries and its own mtime and ctime (a file created and removed in it moves both).</summary>
+    private static string FolderState(string folder) =>
+        string.Join(",", Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal)) + " " +
+        TestCommand.Must("stat", "-c", "%y %z", folder).Trim();
+
     private static string PlantLink(RepairMailbox mailbox, string name)
     {
         // The target is a sound copy of the real file, so a repair that followed the link would find work to do.

@@ -57,6 +57,27 @@ public sealed class SafeFileWriterTests : IDisposable
     }
 
     [Fact]
+    public void File_with_another_hard_link_is_not_replaced_cut_or_removed()
+    {
+        // The link exists before the quarantine copy, so the copy's status matches: only the link count tells.
+        string file = Path.Combine(dir, "dovecot.index");
+        string other = Path.Combine(dir, "elsewhere");
+        File.WriteAllText(file, "shared by two names");
+        TestCommand.Must("ln", file, other);
+        string before = TestCommand.Must("stat", "-c", "%i %h %s %y %z", file);
+        using var directory = MailboxDirectory.Open(dir);
+        using var quarantine = Quarantine.Under(Path.Combine(dir, "q"));
+        QuarantinedFile copy = quarantine.Add(directory, "dovecot.index", "Test", "hard link");
+
+        Assert.Equal(RepairRefusal.HardLinked, Assert.Throws<RepairRefusedException>(() => SafeFileWriter.Replace(directory, "dovecot.index", "x"u8, copy)).Refusal);
+        Assert.Equal(RepairRefusal.HardLinked, Assert.Throws<RepairRefusedException>(() => SafeFileWriter.Truncate(directory, "dovecot.index", 2, copy)).Refusal);
+        Assert.Equal(RepairRefusal.HardLinked, Assert.Throws<RepairRefusedException>(() => SafeFileWriter.Remove(directory, "dovecot.index", copy)).Refusal);
+        Assert.Equal("shared by two names", File.ReadAllText(file));
+        Assert.Equal(before, TestCommand.Must("stat", "-c", "%i %h %s %y %z", file));
+        Assert.Equal(new[] { "dovecot.index", "elsewhere", "q" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Temporary_files_of_dead_repairs_are_removed_those_of_live_ones_kept()
     {
         int dead;

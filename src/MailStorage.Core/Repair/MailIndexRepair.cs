@@ -254,9 +254,9 @@ public sealed class MailIndexRepair : IDisposable
         }
 
         string path = indexDirectory.PathOf(fileName);
-        if (DboxEvidence() is string dbox)
+        if (DboxEvidence(Mailbox.Format, mailDirectory, indexDirectory) is string dbox)
         {
-            throw new RepairRefusedException(RepairRefusal.DboxIndex, path, path + ": this is a dbox mailbox (" + dbox + "); its index holds the UIDs and flags, which no other file has, so it is never dropped.");
+            throw DboxRefusal(path, dbox);
         }
 
         EnsureLocked(uidList: false);
@@ -524,12 +524,16 @@ public sealed class MailIndexRepair : IDisposable
     }
 
     /// <summary>Why this looks like a dbox mailbox (sdbox/mdbox), or null.</summary>
-    private string? DboxEvidence()
+    /// <summary>The refusal to move away the index or cache <paramref name="path"/> of a dbox mailbox.</summary>
+    internal static RepairRefusedException DboxRefusal(string path, string evidence) =>
+        new(RepairRefusal.DboxIndex, path, path + ": this is a dbox mailbox (" + evidence + "); its index holds the UIDs and flags, which no other file has, so it is never dropped.");
+
+    /// <summary>Why the mailbox is a dbox one (its format, or a dbox file found), or null.</summary>
+    internal static string? DboxEvidence(string format, MailboxDirectory mailDirectory, MailboxDirectory indexDirectory)
     {
-        string format = Mailbox.Format.ToUpperInvariant();
-        if (format is "SDBOX" or "MDBOX" or "DBOX")
+        if (format.ToUpperInvariant() is "SDBOX" or "MDBOX" or "DBOX")
         {
-            return "format " + Mailbox.Format;
+            return "format " + format;
         }
 
         if (mailDirectory.Stat("dbox-Mails") is { IsDirectory: true })

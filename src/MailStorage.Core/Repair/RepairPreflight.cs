@@ -14,8 +14,9 @@ namespace MailStorage.Core.Repair;
 /// (<see cref="MailboxLocator.WhyNotAMailbox"/>); its index, control and mail folders must not be symbolic links and
 /// dovecot.index.log must not be one either, checked before the lock is taken, since taking it creates
 /// dovecot-uidlist.lock in the control folder and opens the log (nothing may be created or opened through a link);
-/// and each planned step whose file is a link, not a regular file or hard-linked is taken out of the plan and left
-/// alone with that refusal (<see cref="SafeFileWriter.RefusalFor"/>, which the primitives apply again).
+/// and each planned step whose file is a link, not a regular file or hard-linked, or that would move a dbox index away,
+/// is taken out of the plan and left alone with that refusal (<see cref="SafeFileWriter.RefusalFor"/> and
+/// <see cref="MailIndexRepair.DboxEvidence"/>, which the primitives apply again).
 /// </summary>
 internal sealed class RepairPreflight : IDisposable
 {
@@ -23,13 +24,15 @@ internal sealed class RepairPreflight : IDisposable
     private readonly List<MailboxDirectory> opened;
     private readonly MailboxDirectory index;
     private readonly MailboxDirectory control;
+    private readonly MailboxDirectory mail;
 
-    private RepairPreflight(MailboxLocation mailbox, List<MailboxDirectory> opened, MailboxDirectory index, MailboxDirectory control)
+    private RepairPreflight(MailboxLocation mailbox, List<MailboxDirectory> opened, MailboxDirectory index, MailboxDirectory control, MailboxDirectory mail)
     {
         this.mailbox = mailbox;
         this.opened = opened;
         this.index = index;
         this.control = control;
+        this.mail = mail;
     }
 
     /// <summary>
@@ -56,10 +59,9 @@ internal sealed class RepairPreflight : IDisposable
 
             MailboxDirectory index = Open(mailbox.IndexDirectory);
             MailboxDirectory control = Same(mailbox.ControlDirectory, mailbox.IndexDirectory) ? index : Open(mailbox.ControlDirectory);
-            if (!Same(mailbox.MailDirectory, mailbox.IndexDirectory) && !Same(mailbox.MailDirectory, mailbox.ControlDirectory))
-            {
-                Open(mailbox.MailDirectory);
-            }
+            MailboxDirectory mail = Same(mailbox.MailDirectory, mailbox.IndexDirectory) ? index
+                : Same(mailbox.MailDirectory, mailbox.ControlDirectory) ? control
+                : Open(mailbox.MailDirectory);
 
             // The lock opens dovecot.index.log (O_NOFOLLOW, so a link fails there, but only after the uidlist dotlock
             // was made): refuse it here, the same way for -WhatIf and for the run.
@@ -69,7 +71,7 @@ internal sealed class RepairPreflight : IDisposable
                 throw refused;
             }
 
-            return new RepairPreflight(mailbox, opened, index, control);
+            return new RepairPreflight(mailbox, opened, index, control, mail);
         }
         catch
         {
@@ -110,6 +112,11 @@ internal sealed class RepairPreflight : IDisposable
             MailboxDirectory dir = step.Step == RepairStep.RebuildUidList ? control : index;
             FileStatus? status = dir.Stat(Path.GetFileName(step.File));
             RepairRefusedException? refused = status == null ? null : SafeFileWriter.RefusalFor(status, step.File);
+            if (refused == null && (step.Step is RepairStep.QuarantineIndex or RepairStep.QuarantineCache) &&
+                MailIndexRepair.DboxEvidence(mailbox.Format, mail, index) is string dbox)
+            {
+                refused = MailIndexRepair.DboxRefusal(step.File, dbox);
+            }
             if (refused == null)
             {
                 kept.Add(step);

@@ -267,6 +267,32 @@ public sealed class MailboxRepairerTests : IClassFixture<RepairTemplate>
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_dbox_cache_is_never_moved_away_and_a_plan_says_so_as_the_run_does(bool whatIf)
+    {
+        // A dbox index holds UIDs and flags no other file has; -WhatIf must not promise the move the run refuses.
+        using RepairMailbox mailbox = template.Clone();
+        CorruptionGenerator.Apply(Damage.CacheHeaderBroken, mailbox.Maildir, CorruptionTests.Outside(mailbox));
+        Directory.CreateDirectory(mailbox.FileOf("dbox-Mails"));
+        string before = HardLinkRepairTests.Snapshot(mailbox.FileOf("dovecot.index.cache"));
+
+        MailboxRepairReport report = MailboxRepairer.Repair(mailbox.Location, new MailboxRepairOptions
+        {
+            WhatIf = whatIf,
+            QuarantineRoot = Path.Combine(mailbox.Root, "quarantine"),
+            Lock = new MailStorage.Core.Locking.MailboxLockOptions { Timeout = TimeSpan.FromSeconds(30) },
+        });
+
+        LeftAlone refused = Assert.Single(report.Left, l => l.Damage.File == mailbox.FileOf("dovecot.index.cache"));
+        Assert.Equal(RepairRefusal.DboxIndex, refused.Refusal);
+        Assert.Contains("dbox-Mails", refused.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(report.Plan, p => p.Step == RepairStep.QuarantineCache);
+        Assert.DoesNotContain(report.Actions, a => a.Changed);
+        Assert.Equal(before, HardLinkRepairTests.Snapshot(mailbox.FileOf("dovecot.index.cache")));
+    }
+
     private void AssertOpensLikeBaseline(RepairMailbox mailbox, string what)
     {
         OpenReport first = mailbox.Open();

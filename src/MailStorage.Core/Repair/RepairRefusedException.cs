@@ -32,6 +32,15 @@ public enum RepairRefusal
 
     /// <summary>A name that is not a plain file name in the directory (holds '/', is '.' or '..').</summary>
     BadName,
+
+    /// <summary>The quarantine path is inside a mailbox or a mail tree, where Dovecot lists, renames and deletes folders.</summary>
+    QuarantineInsideMailTree,
+
+    /// <summary>A component of the quarantine path is a symbolic link: a repair never follows one to its quarantine.</summary>
+    QuarantinePathSymbolicLink,
+
+    /// <summary>A component of the quarantine path exists and is not a folder (a file, a device...).</summary>
+    QuarantinePathNotFolder,
 }
 
 /// <summary>

@@ -220,6 +220,9 @@ Describe 'Repair-MailIndex' {
             $summary.Repaired | Should -Be 2
             ($out | Where-Object { $_ -is [MailStorage.PowerShell.MailIndexRepair] }).Mailbox | Sort-Object -Unique | Should -Be @('Archive', 'INBOX')
             $summary.QuarantinePaths | Should -HaveCount 2
+            # One folder per mailbox and run, named after the time and the mailbox's folder.
+            ($summary.QuarantinePaths | Split-Path -Leaf | ForEach-Object { $_ -replace '^\d{8}T\d{6}Z', '' } | Sort-Object) |
+                Should -Be @(($copy -replace '/', '_'), (($copy -replace '/', '_') + '_.Archive'))
             foreach ($folder in $summary.QuarantinePaths) {
                 $folder | Should -BeLike "$defaultRoot/*"
                 & stat -c '%a %u:%g' $folder | Should -Be '700 0:0'

@@ -14,9 +14,10 @@ namespace MailStorage.Core.Repair;
 /// <summary>
 /// Where a repair keeps every original it changes, replaces, cuts or drops, byte for byte with owner, mode and times,
 /// listed with its SHA-256 and original path in <c>manifest.jsonl</c>. One quarantine is one folder per mailbox and
-/// run, named by the UTC time of its first copy (<c>20261130T041619Z</c>, <c>-1</c>, <c>-2</c>... when that exists),
-/// created only when a first file is copied, under a root folder that is either given (<c>-QuarantinePath</c>) or, by
-/// default, <see cref="DefaultRoot"/> (<c>/var/lib/mailstorage/quarantine</c>).
+/// run, named by the UTC time of its first copy and the mailbox's mail folder
+/// (<c>20261130T041619Z_srv_mail_alice_Maildir_.Archive</c>; <c>-1</c>, <c>-2</c>... when that exists), created only
+/// when a first file is copied, under a root folder that is either given (<c>-QuarantinePath</c>) or, by default,
+/// <see cref="DefaultRoot"/> (<c>/var/lib/mailstorage/quarantine</c>), which every mailbox of the host shares.
 /// </summary>
 /// <remarks>
 /// Why outside the mail tree, always: Dovecot lists, renames and deletes every folder of a mail tree. A quarantine
@@ -47,6 +48,9 @@ public sealed class Quarantine : IDisposable
     /// </summary>
     public const string DefaultRoot = "/var/lib/mailstorage/quarantine";
 
+    /// <summary>The most of a mailbox's path a folder name holds (names are at most 255 bytes; the time and a -n suffix fit beside).</summary>
+    public const int MaxLabelBytes = 200;
+
     /// <summary>Mode of every folder a quarantine creates: the repairing user's alone (0700).</summary>
     private const uint FolderMode = 0x1C0;
 
@@ -56,6 +60,7 @@ public sealed class Quarantine : IDisposable
     private readonly Func<DateTimeOffset> clock;
     private MailboxDirectory? folder;
     private IReadOnlyList<string> mailTree = Array.Empty<string>();
+    private MailboxLocation? mailbox;
     private SafeFileHandle? manifest;
     private long manifestLength;
 
@@ -148,6 +153,23 @@ public sealed class Quarantine : IDisposable
     /// <summary>The folder name for a quarantine started at <paramref name="time"/>: <c>yyyyMMddTHHmmssZ</c>, UTC.</summary>
     public static string FolderName(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The folder name for a quarantine of <paramref name="mailbox"/> started at <paramref name="time"/>: the time, then
+    /// the mailbox's mail folder with '/' as '_' (its end, when longer than <see cref="MaxLabelBytes"/> bytes), so that
+    /// the folders of many mailboxes under one root can be told apart without opening their manifests.
+    /// </summary>
+    public static string FolderName(DateTimeOffset time, MailboxLocation mailbox)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        string label = System.IO.Path.GetFullPath(mailbox.MailDirectory).TrimEnd('/').Replace('/', '_');
+        while (Encoding.UTF8.GetByteCount(label) > MaxLabelBytes)
+        {
+            label = label[1..];
+        }
+
+        return FolderName(time) + label;
+    }
+
     /// <summary>Closes the folder and the manifest.</summary>
     public void Dispose()
     {
@@ -218,8 +240,12 @@ public sealed class Quarantine : IDisposable
         }
     }
 
-    /// <summary>The mailbox a repair session copies from: its folder is checked again before the quarantine's is made.</summary>
-    internal void BindMailbox(MailboxLocation mailbox) => mailTree = MailTreeOf(mailbox);
+    /// <summary>The mailbox a repair session copies from: its folders are checked again before the quarantine's is made, which is named after it.</summary>
+    internal void BindMailbox(MailboxLocation mailbox)
+    {
+        mailTree = MailTreeOf(mailbox);
+        this.mailbox = mailbox;
+    }
 
     private static long Nanoseconds(Libc.timespec_t t) => (t.tv_sec * 1_000_000_000L) + t.tv_nsec;
 
@@ -349,7 +375,7 @@ public sealed class Quarantine : IDisposable
         MailboxDirectory root = OpenOrCreate(rootPath);
         using (root)
         {
-            string stamp = FolderName(clock());
+            string stamp = mailbox == null ? FolderName(clock()) : FolderName(clock(), mailbox);
             for (int n = 0; ; n++)
             {
                 string name = n == 0 ? stamp : stamp + "-" + n.ToString(CultureInfo.InvariantCulture);

@@ -51,6 +51,7 @@ public sealed class QuarantinePathTests : IClassFixture<RepairTemplate>
             output.WriteLine(location.Name + ": " + string.Join("; ", report.Actions) + " -> " + report.QuarantinePath);
             Assert.True(report.Changed, location.Name + " was not repaired");
             Assert.StartsWith(Quarantine.DefaultRoot + "/", report.QuarantinePath, StringComparison.Ordinal);
+            Assert.EndsWith(location.MailDirectory.Replace('/', '_'), Path.GetFileName(report.QuarantinePath), StringComparison.Ordinal);
             Assert.Equal("700 0:0", TestCommand.Must("stat", "-c", "%a %u:%g", report.QuarantinePath!).Trim());
             Assert.Contains(QuarantineEntry.ReadManifest(report.QuarantinePath!), e => e.Original.StartsWith(location.IndexDirectory + "/", StringComparison.Ordinal));
         }

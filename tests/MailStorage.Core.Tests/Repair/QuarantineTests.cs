@@ -99,6 +99,18 @@ public sealed class QuarantineTests
             Noon);
     }
 
+    [Fact]
+    public void Folder_name_of_a_mailbox_is_the_time_and_its_mail_folder_cut_to_fit()
+    {
+        var archive = new MailStorage.Core.Mailboxes.MailboxLocation("Archive", "/srv/mail/alice/Maildir/.Archive", "/idx/alice/.Archive", "/idx/alice/.Archive", "maildir");
+        Assert.Equal("20261130T120000Z_srv_mail_alice_Maildir_.Archive", Quarantine.FolderName(Noon, archive));
+
+        string deep = "/srv/" + string.Join('/', Enumerable.Repeat("level", 60)) + "/Maildir/.Sent";
+        string name = Quarantine.FolderName(Noon, new MailStorage.Core.Mailboxes.MailboxLocation("Sent", deep, deep, deep, "maildir"));
+        Assert.Equal(16 + Quarantine.MaxLabelBytes, name.Length);
+        Assert.EndsWith("_Maildir_.Sent", name, StringComparison.Ordinal);
+    }
+
     /// <summary>Size, owner, mode, mtime to the nanosecond (and atime: reading a file may move its own).</summary>
     private static string Stat(string path, bool withAccessTime = false) =>
         TestCommand.Must("stat", "-c", withAccessTime ? "%s %u:%g %a %y %x" : "%s %u:%g %a %y", path).Trim();

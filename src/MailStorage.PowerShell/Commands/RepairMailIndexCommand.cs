@@ -63,9 +63,9 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
         {
             quarantineRoot = Quarantine.CheckPath(QuarantinePath == null ? Quarantine.DefaultRoot : SessionState.Path.GetUnresolvedProviderPathFromPSPath(QuarantinePath));
         }
-        catch (RepairRefusedException ex)
+        catch (IOException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorPrefix + ex.Refusal, ErrorCategory.InvalidArgument, QuarantinePath ?? Quarantine.DefaultRoot));
+            ThrowTerminatingError(QuarantineError(ex));
         }
 
         watch.Start();
@@ -129,13 +129,18 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
             Quarantine.Check(quarantineRoot, mailTree);
             return true;
         }
-        catch (RepairRefusedException ex)
+        catch (IOException ex)
         {
             summary!.Failed++;
-            WriteError(new ErrorRecord(ex, ErrorPrefix + ex.Refusal, ErrorCategory.InvalidArgument, QuarantinePath ?? Quarantine.DefaultRoot));
+            WriteError(QuarantineError(ex));
             return false;
         }
     }
+
+    /// <summary>A refused quarantine path by its refusal (RepairMailIndexQuarantineInsideMailTree...); one that could not be looked at as Failed.</summary>
+    private ErrorRecord QuarantineError(IOException ex) => ex is RepairRefusedException refused
+        ? new ErrorRecord(ex, ErrorPrefix + refused.Refusal, ErrorCategory.InvalidArgument, QuarantinePath ?? Quarantine.DefaultRoot)
+        : new ErrorRecord(ex, ErrorPrefix + "Failed", ErrorCategory.ReadError, QuarantinePath ?? Quarantine.DefaultRoot);
 
     private void RepairMailRoot(string root)
     {

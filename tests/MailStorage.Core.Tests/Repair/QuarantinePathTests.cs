@@ -115,6 +115,21 @@ public sealed class QuarantinePathTests : IClassFixture<RepairTemplate>
         Assert.Equal("/", Quarantine.Check("/", Quarantine.MailTreeOf(location, new[] { mailbox.Maildir })));
     }
 
+    [Fact]
+    public void Default_root_inside_a_mail_tree_is_refused_too()
+    {
+        using RepairMailbox mailbox = template.Clone();
+        CorruptionGenerator.Apply(Damage.IndexNextUidZero, mailbox.Maildir, CorruptionTests.Outside(mailbox));
+        bool existed = Directory.Exists(Quarantine.DefaultRoot);
+        string mailRoot = Path.GetDirectoryName(Quarantine.DefaultRoot)!;
+        var options = new MailboxRepairOptions { Lock = new MailboxLockOptions { Timeout = TimeSpan.FromSeconds(30) }, MailRoots = new[] { mailRoot } };
+        var refused = Assert.Throws<RepairRefusedException>(() => MailboxRepairer.Repair(mailbox.Location, options));
+        output.WriteLine(refused.Message);
+        Assert.Equal(RepairRefusal.QuarantineInsideMailTree, refused.Refusal);
+        Assert.Contains(Quarantine.DefaultRoot, refused.Message, StringComparison.Ordinal);
+        Assert.Equal(existed, Directory.Exists(Quarantine.DefaultRoot));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -123,14 +123,14 @@ if ($damage.Count -eq 0) { Write-Host "  no damage found" } else { Write-Host ((
 # A damaged copy of the sample, as a crash mid-write leaves it: bytes past the last whole log record. Found, then
 # repaired under the mailbox lock, with the damaged original kept in a quarantine folder.
 $copy = Join-Path ([System.IO.Path]::GetTempPath()) ("mailstorage-run-" + [guid]::NewGuid().ToString("N").Substring(0, 8))
+$quarantine = $copy + "-quarantine"
 try {
     Copy-Item -Recurse $sample $copy
     $log = Join-Path $copy "dovecot.index.log"
     [System.IO.File]::AppendAllText($log, "torn write")
     Write-Host "--- Test-MailIndex on a copy with 10 bytes of garbage after its last log record ---"
     Write-Host ((Get-MailStorageMailbox -Path $copy | Where-Object Name -eq "INBOX" | Test-MailIndex | Format-List Code, Severity, Offset, Message, RepairDescription | Out-String).Trim("`r", "`n"))
-    Write-Host "--- Repair-MailIndex (quarantine in the copy) ---"
-    $quarantine = Join-Path $copy "quarantine"
+    Write-Host "--- Repair-MailIndex (quarantine beside the copy: never inside a mail tree) ---"
     $repairs = @(Get-MailStorageMailbox -Path $copy | Where-Object Name -eq "INBOX" | Repair-MailIndex -QuarantinePath $quarantine -Confirm:$false)
     Write-Host (($repairs | Format-Table Action, File, Before, After -AutoSize | Out-String -Width 200).Trim("`r", "`n"))
     $after = @(Get-MailStorageMailbox -Path $copy | Where-Object Name -eq "INBOX" | Test-MailIndex)
@@ -138,6 +138,7 @@ try {
     $repairLeftDamage = $after.Count -gt 0
 } finally {
     Remove-Item -Recurse -Force $copy
+    if (Test-Path $quarantine) { Remove-Item -Recurse -Force $quarantine }
 }
 Write-Host ""
 Write-Host "--- Get-MailStorageConfig -NonDefault | ConvertTo-DovecotConfig (doveconf -n) ---"

@@ -150,7 +150,7 @@ Describe 'Repair-MailIndex' {
         $text | Should -Match 'PlannedActions\s+:\s+4'
         $text | Should -Not -Match 'Repaired\s+:'
         @($out | Where-Object { $_ -is [MailStorage.PowerShell.MailIndexRepair] }) | Should -HaveCount 0
-        Test-Path (Join-Path $copy 'mailstorage-quarantine') | Should -BeFalse
+        @(Get-ChildItem -LiteralPath $copy -Recurse -Force -Filter '*mailstorage*') | Should -HaveCount 0
     }
 
     It 'reports a symlink planted in place of an index file and leaves it and its target alone' {
@@ -164,7 +164,7 @@ Describe 'Repair-MailIndex' {
         New-Item -ItemType SymbolicLink -Path $cache -Target $outside | Out-Null
         Set-UInt32 (Join-Path $copy 'dovecot.index') 28 0
 
-        $out = @(Repair-MailIndex -Path $copy -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue)
+        $out = @(Repair-MailIndex -Path $copy -QuarantinePath (Join-Path $Root 'quarantine') -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue)
         $report = @($out | Where-Object Action -eq 'Report')
         $report | Should -HaveCount 1
         $report[0].Code | Should -Be 'SymlinkedIndexFile'
@@ -186,7 +186,9 @@ Describe 'Repair-MailIndex' {
         $length = (Get-Item $log).Length
         [IO.File]::AppendAllText($log, 'garbage!!')
 
-        $out = @(Repair-MailIndex -Path $copy -Recurse -ConfigPath $Conf -LockTimeout 10 -Confirm:$false)
+        $quarantine = Join-Path $Root ('quarantine-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+
+        $out = @(Repair-MailIndex -Path $copy -Recurse -ConfigPath $Conf -LockTimeout 10 -QuarantinePath $quarantine -Confirm:$false)
         $actions = @($out | Where-Object { $_ -is [MailStorage.PowerShell.MailIndexRepair] })
         $actions.Action | Should -Be @('TruncateLog')
         $actions[0].Mailbox | Should -Be 'Sent'
@@ -199,7 +201,7 @@ Describe 'Repair-MailIndex' {
         $summary.Actions | Should -Be 1
         $summary.Failed | Should -Be 0
         $summary.QuarantinePaths | Should -HaveCount 1
-        $summary.QuarantinePaths[0] | Should -BeLike (Join-Path $copy '.Sent/mailstorage-quarantine/*')
+        $summary.QuarantinePaths[0] | Should -BeLike "$quarantine/*"
 
         $sent = Get-DovecotState $copy 'Sent'
         $sent.Problems | Should -HaveCount 0
@@ -210,7 +212,7 @@ Describe 'Repair-MailIndex' {
     It 'takes mailboxes from Test-MailIndex by property name and shows results in a table' {
         $copy = New-MailRootCopy
         Set-UInt32 (Join-Path $copy 'dovecot.index') 40 99
-        $out = @(Test-MailIndex -Path $copy | Sort-Object IndexDirectory -Unique | Repair-MailIndex -Confirm:$false)
+        $out = @(Test-MailIndex -Path $copy | Sort-Object IndexDirectory -Unique | Repair-MailIndex -QuarantinePath (Join-Path $Root 'quarantine') -Confirm:$false)
         $out.Action | Should -Be @('FixIndexHeader')
         $out[0].Mailbox | Should -Be $copy
         $text = $out | Format-Table | Out-String -Width 250
@@ -218,10 +220,119 @@ Describe 'Repair-MailIndex' {
         $text | Should -Match 'dovecot\.index\s+FixIndexHeader'
     }
 
+    It 'repairs INBOX and .Archive of another user with -Recurse and the default quarantine; Dovecot then manages every folder cleanly' {
+        # Owned by 65534 and opened by doveadm as that user; repaired as root.
+        $copy = New-MailRootCopy
+        (Invoke-Doveadm $copy @('mailbox', 'create', 'Archive')).Problems | Should -HaveCount 0
+        (Invoke-Doveadm $copy @('save', '-m', 'Archive') "Subject: archived`n`nkept`n").Problems | Should -HaveCount 0
+        Set-UInt32 (Join-Path $copy 'dovecot.index') 28 0
+        [IO.File]::AppendAllText((Join-Path $copy '.Archive/dovecot.index.log'), 'garbage!!')
+        $defaultRoot = '/var/lib/mailstorage/quarantine'
+        $missing = @($defaultRoot, (Split-Path $defaultRoot) | Where-Object { -not (Test-Path -LiteralPath $_) })
+        $summary = $null
+        try {
+            $out = @(Repair-MailIndex -Path $copy -Recurse -Confirm:$false)
+            $summary = $out[-1]
+            $summary | Should -BeOfType ([MailStorage.PowerShell.MailIndexRepairSummary])
+            $summary.Failed | Should -Be 0
+            $summary.Repaired | Should -Be 2
+            ($out | Where-Object { $_ -is [MailStorage.PowerShell.MailIndexRepair] }).Mailbox | Sort-Object -Unique | Should -Be @('Archive', 'INBOX')
+            $summary.QuarantinePaths | Should -HaveCount 2
+            # One folder per mailbox and run, named after the time and the mailbox's folder.
+            ($summary.QuarantinePaths | Split-Path -Leaf | ForEach-Object { $_ -replace '^\d{8}T\d{6}Z', '' } | Sort-Object) |
+                Should -Be @(($copy -replace '/', '_'), (($copy -replace '/', '_') + '_.Archive'))
+            foreach ($folder in $summary.QuarantinePaths) {
+                $folder | Should -BeLike "$defaultRoot/*"
+                & stat -c '%a %u:%g' $folder | Should -Be '700 0:0'
+                (Get-Content (Join-Path $folder 'manifest.jsonl') | ConvertFrom-Json).Original | Should -BeLike "$copy/*"
+            }
+
+            (Get-DovecotState $copy).Problems | Should -HaveCount 0
+            $problems = foreach ($arguments in @(
+                    @('mailbox', 'create', 'Projects'), @('mailbox', 'rename', 'Projects', 'Projects2'),
+                    @('mailbox', 'subscribe', 'Projects2'), @('mailbox', 'unsubscribe', 'Projects2'),
+                    @('mailbox', 'delete', 'Archive'), @('mailbox', 'delete', 'Projects2'))) {
+                (Invoke-Doveadm $copy $arguments).Problems | ForEach-Object { "doveadm $arguments`: $_" }
+            }
+            $problems | Should -BeNullOrEmpty
+            $list = Invoke-Doveadm $copy @('mailbox', 'list')
+            $list.Problems | Should -HaveCount 0
+            ($list.Output -split "`n" | Sort-Object) | Should -Be @('INBOX', 'Sent')
+            # Nothing of the repair left in the user's tree: no quarantine, nothing root's.
+            & find $copy '(' -uid 0 -o -name '*mailstorage*' ')' | Should -BeNullOrEmpty
+        } finally {
+            # Only what this test made under the default root: its two folders, then the roots if they were missing.
+            foreach ($folder in @($summary.QuarantinePaths | Where-Object { $_ -like "$defaultRoot/*" })) { Remove-Item -LiteralPath $folder -Recurse -Force }
+            foreach ($dir in $missing) {
+                if ((Test-Path -LiteralPath $dir) -and -not (Get-ChildItem -LiteralPath $dir -Force)) { Remove-Item -LiteralPath $dir }
+            }
+        }
+    }
+
+    It 'refuses a quarantine in the mail tree (<Sub>, -Recurse: <Recurse>) before anything runs, changing no byte' -ForEach @(
+        @{ Sub = 'new'; Recurse = $true }
+        @{ Sub = '.Quarantine'; Recurse = $true }
+        @{ Sub = 'cur/../tmp'; Recurse = $true }
+        @{ Sub = '.Sent/q'; Recurse = $true }
+        @{ Sub = 'new'; Recurse = $false }
+        @{ Sub = '.Quarantine'; Recurse = $false }
+    ) {
+        $copy = New-MailRootCopy
+        Set-UInt32 (Join-Path $copy 'dovecot.index') 28 0
+        [IO.File]::AppendAllText((Join-Path $copy '.Sent/dovecot.index.log'), 'garbage!!')
+        $before = Get-TreeHashes $copy
+        $parameters = @{ Path = $copy; QuarantinePath = "$copy/$Sub"; Confirm = $false }
+        if ($Recurse) { $parameters.Recurse = $true }
+
+        $out = @(Repair-MailIndex @parameters -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'RepairMailIndexQuarantineInsideMailTree,*'
+        "$($errors[0])" | Should -BeLike "*$copy/*inside the mail tree*"
+        @($out | Where-Object { $_ -is [MailStorage.PowerShell.MailIndexRepair] }) | Should -HaveCount 0
+        Get-TreeHashes $copy | Should -Be $before
+    }
+
+    It 'refuses a quarantine path with a symbolic link in it (<Case>) before anything is created' -ForEach @(
+        @{ Case = 'a link into the mail tree'; Into = $true }
+        @{ Case = 'a link to a folder outside'; Into = $false }
+    ) {
+        $copy = New-MailRootCopy
+        Set-UInt32 (Join-Path $copy 'dovecot.index') 28 0
+        $x = Join-Path $Root ('x-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        $target = if ($Into) { $copy } else { (New-Item -ItemType Directory -Path (Join-Path $x 'target')).FullName }
+        New-Item -ItemType Directory -Force -Path $x | Out-Null
+        $link = Join-Path $x 'qlink'
+        New-Item -ItemType SymbolicLink -Path $link -Target $target | Out-Null
+        $before = (Get-TreeHashes $copy), (Get-TreeHashes $x)
+
+        $err = $null
+        try { Repair-MailIndex -Path $copy -Recurse -QuarantinePath (Join-Path $link 'sub2') -Confirm:$false -ErrorAction Stop | Out-Null } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'RepairMailIndexQuarantinePathSymbolicLink,*'
+        "$err" | Should -BeLike "*symbolic link*$link.*"
+        ((Get-TreeHashes $copy), (Get-TreeHashes $x)) | Should -Be $before
+    }
+
+    It 'refuses a quarantine path that is a file with RepairMailIndexQuarantinePathNotFolder before anything runs' {
+        $copy = New-MailRootCopy
+        Set-UInt32 (Join-Path $copy 'dovecot.index') 28 0
+        $file = Join-Path $Root ('file-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        Set-Content -LiteralPath $file -Value 'not a folder'
+        $before = Get-TreeHashes $copy
+
+        $err = $null
+        try { Repair-MailIndex -Path $copy -QuarantinePath $file -Confirm:$false -ErrorAction Stop | Out-Null } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'RepairMailIndexQuarantinePathNotFolder,*'
+        "$err" | Should -BeLike "*$file*not a folder*"
+        Get-TreeHashes $copy | Should -Be $before
+        Get-Content -LiteralPath $file | Should -Be 'not a folder'
+    }
+
     It 'writes RepairMailIndexPathNotFound for a missing folder and goes on' {
         $copy = New-MailRootCopy
         $missing = Join-Path $Root 'no-such-folder'
-        $out = @($missing, $copy | Repair-MailIndex -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $out = @($missing, $copy | Repair-MailIndex -QuarantinePath (Join-Path $Root 'quarantine') -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue)
         $errors | Should -HaveCount 1
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'RepairMailIndexPathNotFound,*'
         $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'

@@ -6,7 +6,7 @@ using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Repair;
 
 // RepairCrash <maildir> <quarantine root | ->
-//   ("-": the default quarantine, mailstorage-quarantine in the index directory.) Prints "ready", waits for a line on stdin, then under the mailbox lock (fcntl on dovecot.index.log and the
+//   ("-": the default quarantine, Quarantine.DefaultRoot.) Prints "ready", waits for a line on stdin, then under the mailbox lock (fcntl on dovecot.index.log and the
 //   dovecot-uidlist.lock dotlock) runs every repair primitive on the Maildir's INBOX: cut the log, fix the index
 //   header, move the cache to the quarantine, rebuild the uidlist. Prints "step <file> <Changed|None> <ms since go>"
 //   after each and "done" at the end; exits 0, or 1 with the error on stderr. The crash test SIGKILLs it at random
@@ -47,7 +47,7 @@ try
     var options = MailIndexRepair.LockOptionsFor(location, new MailboxLockOptions { Timeout = TimeSpan.FromSeconds(30) });
     var attempt = MailboxLock.Acquire(maildir, options, CancellationToken.None);
     using MailboxLock held = attempt.Lock ?? throw new InvalidOperationException(attempt.Describe());
-    using var quarantine = args[1] == "-" ? Quarantine.InIndexDirectory() : Quarantine.Under(args[1]);
+    using var quarantine = args[1] == "-" ? Quarantine.Under(Quarantine.DefaultRoot) : Quarantine.Under(args[1]);
     using var repair = MailIndexRepair.Begin(location, held, quarantine);
     Step(repair.CutTransactionLog(), clock);
     Step(repair.FixIndexHeader(), clock);

@@ -113,7 +113,7 @@ public sealed class MailIndexRepair : IDisposable
             MailboxDirectory mail = SameDirectory(mailbox.MailDirectory, mailbox.IndexDirectory) ? index
                 : SameDirectory(mailbox.MailDirectory, mailbox.ControlDirectory) ? control
                 : Track(opened, MailboxDirectory.Open(mailbox.MailDirectory));
-            quarantine.BindIndexDirectory(index);
+            quarantine.BindMailbox(mailbox);
             var repair = new MailIndexRepair(mailbox, heldLock, quarantine, index, control, mail, clock ?? (() => DateTimeOffset.UtcNow));
             repair.EnsureLocked(uidList: false);
             foreach (MailboxDirectory dir in opened)

@@ -19,8 +19,17 @@ public sealed class MailboxRepairOptions
     /// </summary>
     public MailboxLockOptions Lock { get; init; } = new();
 
-    /// <summary>The quarantine root (best outside every mail tree); null: <c>mailstorage-quarantine</c> in the index directory.</summary>
+    /// <summary>
+    /// The quarantine root; null: <see cref="Quarantine.DefaultRoot"/>. Refused before the lock is taken when it is
+    /// inside the mail tree or has a symbolic link in it (see <see cref="Quarantine"/>).
+    /// </summary>
     public string? QuarantineRoot { get; init; }
+
+    /// <summary>
+    /// Further folders of the mail tree the quarantine must stay out of, beside the mailbox's own (with -Recurse: the
+    /// mail root, INDEX= and CONTROL= roots).
+    /// </summary>
+    public IReadOnlyList<string?> MailRoots { get; init; } = Array.Empty<string?>();
 
     /// <summary>Verify and plan only: no lock is taken and nothing is written.</summary>
     public bool WhatIf { get; init; }
@@ -221,7 +230,8 @@ public static class MailboxRepairer
     /// <summary>
     /// Repairs <paramref name="mailbox"/> (see the class). Lock failures (busy, timed out) throw
     /// <see cref="TimeoutException"/>; I/O failures stay <see cref="IOException"/>s; refusals of single steps are
-    /// returned in the report, not thrown.
+    /// returned in the report, not thrown. A refused quarantine root (in the mail tree, a symbolic link in its path, not
+    /// a folder) throws a <see cref="RepairRefusedException"/> before the lock is taken.
     /// </summary>
     public static MailboxRepairReport Repair(MailboxLocation mailbox, MailboxRepairOptions options, CancellationToken cancellationToken = default)
     {
@@ -240,6 +250,8 @@ public static class MailboxRepairer
             return report;
         }
 
+        // Before the lock and before anything is created: a quarantine Dovecot would see, or one reached through a link.
+        string quarantineRoot = Quarantine.Check(options.QuarantineRoot ?? Quarantine.DefaultRoot, Quarantine.MailTreeOf(mailbox, options.MailRoots));
         MailboxLockOptions lockOptions = MailIndexRepair.LockOptionsFor(mailbox, options.Lock);
         MailboxLockAttempt attempt = MailboxLock.Acquire(mailbox.IndexDirectory, lockOptions, cancellationToken);
         using MailboxLock held = attempt.Lock ?? throw new TimeoutException(attempt.Describe() + " [lock_method=" + lockOptions.Method.ToString().ToLowerInvariant() + "]");
@@ -256,7 +268,7 @@ public static class MailboxRepairer
             return report;
         }
 
-        using (Quarantine quarantine = options.QuarantineRoot == null ? Quarantine.InIndexDirectory(options.Clock) : Quarantine.Under(options.QuarantineRoot, options.Clock))
+        using (Quarantine quarantine = Quarantine.Under(quarantineRoot, options.Clock))
         using (MailIndexRepair repair = MailIndexRepair.Begin(mailbox, held, quarantine, options.Clock))
         {
             report.RemovedTemporaries = repair.RemovedTemporaries.ToList();
@@ -360,7 +372,7 @@ public static class MailboxRepairer
                 return results;
             }
         }
-        catch (RepairRefusedException ex) when (ex.Refusal is not (RepairRefusal.LockNotHeld or RepairRefusal.QuarantineFailed))
+        catch (RepairRefusedException ex) when (ex.Refusal is not (RepairRefusal.LockNotHeld or RepairRefusal.QuarantineFailed or RepairRefusal.QuarantineInsideMailTree or RepairRefusal.QuarantinePathSymbolicLink or RepairRefusal.QuarantinePathNotFolder))
         {
             RepairPreflight.LeaveAlone(report, step, ex);
             return Array.Empty<RepairResult>();

@@ -2,48 +2,69 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using MailStorage.Core.Interop;
+using MailStorage.Core.Mailboxes;
 using Microsoft.Win32.SafeHandles;
 
 namespace MailStorage.Core.Repair;
 
 /// <summary>
 /// Where a repair keeps every original it changes, replaces, cuts or drops, byte for byte with owner, mode and times,
-/// listed with its SHA-256 in <c>manifest.jsonl</c>. One quarantine is one folder named by the UTC time of its first
-/// copy (<c>20261130T041619Z</c>, <c>-1</c>, <c>-2</c>... when that exists), created only when a first file is copied,
-/// under a root folder that is either given (<c>-QuarantinePath</c>, best outside every mail tree) or, by default,
-/// <see cref="DefaultFolderName"/> in the mailbox's index directory.
+/// listed with its SHA-256 and original path in <c>manifest.jsonl</c>. One quarantine is one folder per mailbox and
+/// run, named by the UTC time of its first copy and the mailbox's mail folder
+/// (<c>20261130T041619Z_srv_mail_alice_Maildir_.Archive</c>; <c>-1</c>, <c>-2</c>... when that exists), created only
+/// when a first file is copied, under a root folder that is either given (<c>-QuarantinePath</c>) or, by default,
+/// <see cref="DefaultRoot"/> (<c>/var/lib/mailstorage/quarantine</c>), which every mailbox of the host shares.
 /// </summary>
 /// <remarks>
-/// Why that default name: in the Maildir++ layout (Dovecot's default) every directory whose name starts with '.' in a
-/// mail root is a mailbox, so <c>.mailstorage-quarantine</c> would show up as a folder named
-/// <c>mailstorage-quarantine</c> (and <c>..x</c> as an invalid one); a name without the dot is ignored by Dovecot's
-/// Maildir++ listing (mailbox-list-maildir-iter.c skips names that do not start with the separator), and inside a
-/// mailbox's own directory nothing but cur/, new/ and tmp/ is looked at. With <c>LAYOUT=fs</c> every directory is a
-/// mailbox whatever its name, so give a root outside the mail tree there. The folders are created mode 0700 by the
-/// repairing user (root, usually): users cannot alter the evidence; the copies keep their owner and mode.
-/// The copy is complete, fsynced and verified by re-reading before the caller may touch the original, so a repair
-/// killed at any point leaves either the original in place or a whole copy here. A file of the folder that the
-/// manifest does not list is a copy cut short by such a kill (its original was not touched) and can be deleted. The
-/// default keeps the copies on the mailbox's own filesystem, where they count against the owner's quota if any.
+/// Why outside the mail tree, always: Dovecot lists, renames and deletes every folder of a mail tree. A quarantine
+/// folder in a mailbox's index directory (the old default) is root's and mode 0700, so <c>doveadm mailbox delete</c>
+/// of that mailbox, running as the mail user, cannot remove it and logs an error at every later delete; one in
+/// <c>new/</c> or <c>cur/</c> is taken for a message, one named <c>.X</c> in a Maildir++ root becomes a folder the
+/// user sees. So a root inside a mailbox or a mail root (its mail, index or control folders, the roots given by the
+/// caller, or any folder holding <c>cur/</c> and <c>new/</c> or Dovecot's index or control files), after resolving
+/// links, is refused (<see cref="RepairRefusal.QuarantineInsideMailTree"/>); a root above the mail tree (<c>/srv</c>)
+/// is fine, since only a dated folder is made in it.
+/// A root with a symbolic link in any component of the path as given (made absolute) is refused
+/// (<see cref="RepairRefusal.QuarantinePathSymbolicLink"/>): a repair runs as root, and a link lets whoever can
+/// write the folder it sits in choose where root writes. Missing components are then created mode 0700, one by one
+/// from <c>/</c> with mkdirat and opened with openat(O_NOFOLLOW|O_DIRECTORY), so a link swapped in during the walk
+/// is refused too; a component that is a file is <see cref="RepairRefusal.QuarantinePathNotFolder"/>. All three are
+/// checked before a repair takes a lock or creates anything.
+/// The folders are created mode 0700 by the repairing user (root, usually): users cannot alter the evidence; the
+/// copies keep their owner and mode. The copy is complete, fsynced and verified by re-reading before the caller may
+/// touch the original, so a repair killed at any point leaves either the original in place or a whole copy here. A
+/// file of the folder that the manifest does not list is a copy cut short by such a kill (its original was not
+/// touched) and can be deleted.
 /// </remarks>
 public sealed class Quarantine : IDisposable
 {
-    /// <summary>The default root folder's name, inside the index directory.</summary>
-    public const string DefaultFolderName = "mailstorage-quarantine";
+    /// <summary>
+    /// The default root: on the repairing host's own disk, where Dovecot never lists, renames or deletes folders (see
+    /// the remarks). It holds one folder per mailbox and run.
+    /// </summary>
+    public const string DefaultRoot = "/var/lib/mailstorage/quarantine";
+
+    /// <summary>The most of a mailbox's path a folder name holds (names are at most 255 bytes; the time and a -n suffix fit beside).</summary>
+    public const int MaxLabelBytes = 200;
+
+    /// <summary>Mode of every folder a quarantine creates: the repairing user's alone (0700).</summary>
+    private const uint FolderMode = 0x1C0;
 
     private const int CopyBufferSize = 1 << 20;
-    private readonly string? rootPath;
+    private readonly string rootPath;
     private readonly List<QuarantineEntry> entries = new();
     private readonly Func<DateTimeOffset> clock;
     private MailboxDirectory? folder;
-    private MailboxDirectory? indexDirectory;
+    private IReadOnlyList<string> mailTree = Array.Empty<string>();
+    private MailboxLocation? mailbox;
     private SafeFileHandle? manifest;
     private long manifestLength;
 
-    private Quarantine(string? rootPath, Func<DateTimeOffset>? clock)
+    private Quarantine(string rootPath, Func<DateTimeOffset>? clock)
     {
         this.rootPath = rootPath;
         this.clock = clock ?? (() => DateTimeOffset.UtcNow);
@@ -55,18 +76,99 @@ public sealed class Quarantine : IDisposable
     /// <summary>What was copied, in order.</summary>
     public IReadOnlyList<QuarantineEntry> Entries => entries;
 
-    /// <summary>A quarantine under <paramref name="root"/> (created when missing); its folder is made at the first copy.</summary>
-    public static Quarantine Under(string root, Func<DateTimeOffset>? clock = null)
+    /// <summary>The root folder (absolute, without links), under which this quarantine's folder is made.</summary>
+    public string Root => rootPath;
+
+    /// <summary>
+    /// A quarantine under <paramref name="root"/> (missing components are created at the first copy). A root with a
+    /// symbolic link in any component, or with a component that is not a folder, is refused here with a
+    /// <see cref="RepairRefusedException"/> (see <see cref="CheckPath"/>); nothing is created.
+    /// </summary>
+    public static Quarantine Under(string root, Func<DateTimeOffset>? clock = null) => new(CheckPath(root), clock);
+
+    /// <summary>
+    /// <paramref name="root"/> made absolute and normalized, after checking each component of it as given (made
+    /// absolute, before any <c>..</c> is applied) that exists: a symbolic link is refused
+    /// (<see cref="RepairRefusal.QuarantinePathSymbolicLink"/>, naming the component), and so is anything but a folder
+    /// (<see cref="RepairRefusal.QuarantinePathNotFolder"/>). Without links, the normalized path is where the folder
+    /// really is. Creates nothing.
+    /// </summary>
+    public static string CheckPath(string root)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
-        return new Quarantine(System.IO.Path.GetFullPath(root), clock);
+        string given = System.IO.Path.IsPathRooted(root) ? root : System.IO.Path.Combine(Environment.CurrentDirectory, root);
+        string prefix = string.Empty;
+        foreach (string component in given.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            prefix += "/" + component;
+            if (component is "." or "..")
+            {
+                continue;
+            }
+
+            uint type = Libc.NoFollow.TypeOfLink(prefix);
+            if (type == 0)
+            {
+                break;
+            }
+
+            if (type == Libc.S_IFLNK)
+            {
+                throw SymbolicLinkIn(root, prefix);
+            }
+
+            if (type != Libc.S_IFDIR)
+            {
+                throw NotAFolder(root, prefix);
+            }
+        }
+
+        return Normalize(given);
     }
 
-    /// <summary>A quarantine in <see cref="DefaultFolderName"/> of the mailbox's index directory (the default).</summary>
-    public static Quarantine InIndexDirectory(Func<DateTimeOffset>? clock = null) => new(null, clock);
+    /// <summary>
+    /// Refuses (<see cref="RepairRefusal.QuarantineInsideMailTree"/>) a quarantine root whose dated folder would lie in
+    /// the mail tree: the root, after <see cref="CheckPath"/>, is one of <paramref name="mailTree"/> (a mailbox's mail,
+    /// index and control folders, mail roots, INDEX= and CONTROL= roots; links resolved) or below one, or it or a
+    /// folder above it holds <c>cur/</c> and <c>new/</c> (a Maildir) or Dovecot's index or control files. Returns the
+    /// checked root. Creates nothing.
+    /// </summary>
+    public static string Check(string root, IEnumerable<string?> mailTree)
+    {
+        ArgumentNullException.ThrowIfNull(mailTree);
+        string full = CheckPath(root);
+        RefuseInside(root, full, mailTree);
+        return full;
+    }
+
+    /// <summary>A mailbox's folders (mail, index, control) and the further mail roots given, as <see cref="Check"/> takes them.</summary>
+    public static IReadOnlyList<string> MailTreeOf(MailboxLocation mailbox, IEnumerable<string?>? roots = null)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        var tree = new List<string> { mailbox.MailDirectory, mailbox.IndexDirectory, mailbox.ControlDirectory };
+        tree.AddRange((roots ?? Array.Empty<string?>()).OfType<string>());
+        return tree;
+    }
 
     /// <summary>The folder name for a quarantine started at <paramref name="time"/>: <c>yyyyMMddTHHmmssZ</c>, UTC.</summary>
     public static string FolderName(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The folder name for a quarantine of <paramref name="mailbox"/> started at <paramref name="time"/>: the time, then
+    /// the mailbox's mail folder with '/' as '_' (its end, when longer than <see cref="MaxLabelBytes"/> bytes), so that
+    /// the folders of many mailboxes under one root can be told apart without opening their manifests.
+    /// </summary>
+    public static string FolderName(DateTimeOffset time, MailboxLocation mailbox)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        string label = System.IO.Path.GetFullPath(mailbox.MailDirectory).TrimEnd('/').Replace('/', '_');
+        while (Encoding.UTF8.GetByteCount(label) > MaxLabelBytes)
+        {
+            label = label[1..];
+        }
+
+        return FolderName(time) + label;
+    }
 
     /// <summary>Closes the folder and the manifest.</summary>
     public void Dispose()
@@ -85,7 +187,7 @@ public sealed class Quarantine : IDisposable
     internal QuarantinedFile Add(MailboxDirectory directory, string name, string action, string reason)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        MailboxDirectory target = Folder(indexDirectory ?? directory);
+        MailboxDirectory target = Folder();
         string originalPath = directory.PathOf(name);
 
         // O_NOATIME: quarantining reads the original without moving its atime (for its owner and root).
@@ -138,8 +240,12 @@ public sealed class Quarantine : IDisposable
         }
     }
 
-    /// <summary>The index directory the default root goes in (a repair session binds its own).</summary>
-    internal void BindIndexDirectory(MailboxDirectory directory) => indexDirectory = folder == null ? directory : indexDirectory;
+    /// <summary>The mailbox a repair session copies from: its folders are checked again before the quarantine's is made, which is named after it.</summary>
+    internal void BindMailbox(MailboxLocation mailbox)
+    {
+        mailTree = MailTreeOf(mailbox);
+        this.mailbox = mailbox;
+    }
 
     private static long Nanoseconds(Libc.timespec_t t) => (t.tv_sec * 1_000_000_000L) + t.tv_nsec;
 
@@ -256,44 +362,24 @@ public sealed class Quarantine : IDisposable
         }
     }
 
-    private MailboxDirectory Folder(MailboxDirectory parent)
+    private MailboxDirectory Folder()
     {
         if (folder != null)
         {
             return folder;
         }
 
-        MailboxDirectory root;
-        if (rootPath == null)
-        {
-            if (parent.CreateDirectory(DefaultFolderName, 0x1C0))
-            {
-                parent.Sync();
-            }
-
-            root = parent.OpenDirectory(DefaultFolderName);
-        }
-        else
-        {
-            // The administrator's path: missing parents are created; its last component must not be a link. Its
-            // parent is fsynced so that the new folder survives a power cut as the copies in it do.
-            bool existed = Directory.Exists(rootPath);
-            Directory.CreateDirectory(rootPath);
-            root = MailboxDirectory.Open(rootPath);
-            if (!existed && System.IO.Path.GetDirectoryName(rootPath) is { } above)
-            {
-                using MailboxDirectory aboveRoot = MailboxDirectory.Open(above);
-                aboveRoot.Sync();
-            }
-        }
-
+        // Checked again here for callers that bind a mailbox without going through MailboxRepairer (and for a root
+        // moved under a mail tree since): the folder is about to be made.
+        RefuseInside(rootPath, rootPath, mailTree);
+        MailboxDirectory root = OpenOrCreate(rootPath);
         using (root)
         {
-            string stamp = FolderName(clock());
+            string stamp = mailbox == null ? FolderName(clock()) : FolderName(clock(), mailbox);
             for (int n = 0; ; n++)
             {
                 string name = n == 0 ? stamp : stamp + "-" + n.ToString(CultureInfo.InvariantCulture);
-                if (root.CreateDirectory(name, 0x1C0))
+                if (root.CreateDirectory(name, FolderMode))
                 {
                     folder = root.OpenDirectory(name);
                     root.Sync();
@@ -302,6 +388,131 @@ public sealed class Quarantine : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Opens <paramref name="full"/> (absolute, normalized) walking from <c>/</c>: each component is opened with
+    /// openat(O_NOFOLLOW|O_DIRECTORY) in the one before, and made with mkdirat (mode 0700, its parent fsynced) when
+    /// missing, so no link, planted before or during the walk, is ever followed.
+    /// </summary>
+    private static MailboxDirectory OpenOrCreate(string full)
+    {
+        MailboxDirectory current = MailboxDirectory.Open("/");
+        try
+        {
+            foreach (string component in full.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (current.Stat(component) == null && current.CreateDirectory(component, FolderMode))
+                {
+                    current.Sync();
+                }
+
+                MailboxDirectory next;
+                try
+                {
+                    next = current.OpenDirectory(component);
+                }
+                catch (RepairRefusedException ex) when (ex.Refusal == RepairRefusal.SymbolicLink)
+                {
+                    throw SymbolicLinkIn(full, current.PathOf(component));
+                }
+                catch (RepairRefusedException ex) when (ex.Refusal == RepairRefusal.NotRegularFile)
+                {
+                    throw NotAFolder(full, current.PathOf(component));
+                }
+
+                current.Dispose();
+                current = next;
+            }
+
+            return current;
+        }
+        catch
+        {
+            current.Dispose();
+            throw;
+        }
+    }
+
+    private static void RefuseInside(string given, string full, IEnumerable<string?> mailTree)
+    {
+        string? inside = null;
+        foreach (string? place in mailTree)
+        {
+            if (string.IsNullOrEmpty(place))
+            {
+                continue;
+            }
+
+            string resolved = Resolve(place);
+            if (full == resolved || full.StartsWith(resolved == "/" ? "/" : resolved + "/", StringComparison.Ordinal))
+            {
+                inside = resolved;
+                break;
+            }
+        }
+
+        // Any mail tree, not only the one being repaired: a Maildir (cur/ and new/) or Dovecot's index or control
+        // files in the root or a folder above it.
+        for (string? at = full; inside == null && at != null; at = System.IO.Path.GetDirectoryName(at))
+        {
+            if ((Directory.Exists(System.IO.Path.Combine(at, "cur")) && Directory.Exists(System.IO.Path.Combine(at, "new"))) ||
+                File.Exists(System.IO.Path.Combine(at, "dovecot.index.log")) || File.Exists(System.IO.Path.Combine(at, "dovecot-uidlist")))
+            {
+                inside = at;
+            }
+        }
+
+        if (inside != null)
+        {
+            throw new RepairRefusedException(
+                RepairRefusal.QuarantineInsideMailTree,
+                given,
+                "The quarantine path " + given + (given == full ? string.Empty : " (" + full + ")") + " is inside the mail tree " + inside +
+                "; Dovecot lists, renames and deletes the folders there (a folder in new/ or cur/ is taken for a message, .Name becomes a mailbox, a root-owned folder breaks doveadm mailbox delete). Give a quarantine path outside every mail tree, e.g. " + DefaultRoot + ".");
+        }
+    }
+
+    /// <summary>A path with its links resolved: realpath of its longest existing part, and the rest as given.</summary>
+    private static string Resolve(string path)
+    {
+        string full = Normalize(System.IO.Path.GetFullPath(path));
+        string rest = string.Empty;
+        for (string? existing = full; existing != null; existing = System.IO.Path.GetDirectoryName(existing))
+        {
+            if (Libc.NoFollow.TypeOfLink(existing) != 0)
+            {
+                try
+                {
+                    return Normalize(Libc.realpath(existing) + rest);
+                }
+                catch (IOException)
+                {
+                    // a dangling link: compare the path as given
+                    return full;
+                }
+            }
+
+            rest = "/" + System.IO.Path.GetFileName(existing) + rest;
+        }
+
+        return full;
+    }
+
+    private static string Normalize(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        return full.Length > 1 ? full.TrimEnd('/') : full;
+    }
+
+    private static RepairRefusedException SymbolicLinkIn(string given, string component) => new(
+        RepairRefusal.QuarantinePathSymbolicLink,
+        given,
+        "The quarantine path " + given + " has a symbolic link in it: " + component + ". A repair runs as root and never follows links on its way to the quarantine; give the real path of the folder.");
+
+    private static RepairRefusedException NotAFolder(string given, string component) => new(
+        RepairRefusal.QuarantinePathNotFolder,
+        given,
+        "The quarantine path " + given + " is not a folder: " + component + " exists and is a file (or another non-folder); give a folder, or a path where one can be created.");
 
     private void AppendManifest(MailboxDirectory target, QuarantineEntry entry)
     {

@@ -35,6 +35,15 @@ public enum RepairRefusal
 
     /// <summary>The folder is not a Dovecot mailbox at all (no index, log, uidlist or mail folders in it).</summary>
     NotAMailbox,
+
+    /// <summary>The quarantine path is inside a mailbox or a mail tree, where Dovecot lists, renames and deletes folders.</summary>
+    QuarantineInsideMailTree,
+
+    /// <summary>A component of the quarantine path is a symbolic link: a repair never follows one to its quarantine.</summary>
+    QuarantinePathSymbolicLink,
+
+    /// <summary>A component of the quarantine path exists and is not a folder (a file, a device...).</summary>
+    QuarantinePathNotFolder,
 }
 
 /// <summary>

@@ -25,13 +25,18 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
     private readonly Stopwatch watch = new();
     private readonly List<string> quarantines = new();
     private MailboxLockOptions lockOptions = new();
+    private string quarantineRoot = Quarantine.DefaultRoot;
+    private IReadOnlyList<string?> mailRoots = Array.Empty<string?>();
     private MailIndexRepairSummary? summary;
     private ProgressRecord? progress;
     private int inputs;
 
     /// <summary>
     /// Where originals are copied before they are changed (a folder per mailbox and run is made under it, with
-    /// manifest.jsonl). Default: mailstorage-quarantine in each mailbox's index folder. Best outside every mail tree.
+    /// manifest.jsonl). Default: /var/lib/mailstorage/quarantine. Refused before anything runs when it is inside a
+    /// mailbox or a mail tree (RepairMailIndexQuarantineInsideMailTree), has a symbolic link in any component
+    /// (RepairMailIndexQuarantinePathSymbolicLink) or is a file (RepairMailIndexQuarantinePathNotFolder); missing
+    /// folders are created mode 0700 without following links.
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -52,6 +57,17 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
     {
         MailboxLockOptions configured = MailIndexLockRequest.Options(this, ErrorPrefix, null, false, LockTimeout, false, ConfigPath, null);
         lockOptions = configured;
+
+        // A quarantine path reached through a link, or a file, is wrong for every input: stop before any.
+        try
+        {
+            quarantineRoot = Quarantine.CheckPath(QuarantinePath == null ? Quarantine.DefaultRoot : SessionState.Path.GetUnresolvedProviderPathFromPSPath(QuarantinePath));
+        }
+        catch (IOException ex)
+        {
+            ThrowTerminatingError(QuarantineError(ex));
+        }
+
         watch.Start();
     }
 
@@ -63,12 +79,17 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
         summary ??= new MailIndexRepairSummary(path, !ShouldChange());
         if (Recurse)
         {
-            RepairMailRoot(path);
+            mailRoots = new[] { path, Resolve(IndexRoot), Resolve(ControlRoot) };
+            if (QuarantineOutside(mailRoots))
+            {
+                RepairMailRoot(path);
+            }
+
             return;
         }
 
         MailboxLocation? mailbox = ResolveMailbox(path);
-        if (mailbox != null)
+        if (mailbox != null && QuarantineOutside(Quarantine.MailTreeOf(mailbox)))
         {
             RepairOne(mailbox);
         }
@@ -98,6 +119,29 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
     /// <summary>Whether changes are allowed at all (false under -WhatIf), without asking.</summary>
     private bool ShouldChange() => !(MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf) && whatIf is SwitchParameter { IsPresent: true });
 
+    private string? Resolve(string? path) => path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <summary>Whether the quarantine lies outside <paramref name="mailTree"/>; if not, an error for this input (before any lock or folder).</summary>
+    private bool QuarantineOutside(IEnumerable<string?> mailTree)
+    {
+        try
+        {
+            Quarantine.Check(quarantineRoot, mailTree);
+            return true;
+        }
+        catch (IOException ex)
+        {
+            summary!.Failed++;
+            WriteError(QuarantineError(ex));
+            return false;
+        }
+    }
+
+    /// <summary>A refused quarantine path by its refusal (RepairMailIndexQuarantineInsideMailTree...); one that could not be looked at as Failed.</summary>
+    private ErrorRecord QuarantineError(IOException ex) => ex is RepairRefusedException refused
+        ? new ErrorRecord(ex, ErrorPrefix + refused.Refusal, ErrorCategory.InvalidArgument, QuarantinePath ?? Quarantine.DefaultRoot)
+        : new ErrorRecord(ex, ErrorPrefix + "Failed", ErrorCategory.ReadError, QuarantinePath ?? Quarantine.DefaultRoot);
+
     private void RepairMailRoot(string root)
     {
         IReadOnlyList<MailboxLocation>? mailboxes = ListMailRoot(root);
@@ -120,7 +164,6 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
     {
         MailIndexRepairSummary total = summary!;
         total.Mailboxes++;
-        var quarantineRoot = QuarantinePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(QuarantinePath);
         try
         {
             // A first look without the lock decides whether to ask at all; the repair itself verifies again under it.
@@ -133,7 +176,7 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
             }
 
             string what = "Repair (" + string.Join("; ", look.Plan.Select(p => p.Description)) + "), copying each original to " +
-                (quarantineRoot ?? System.IO.Path.Combine(mailbox.IndexDirectory, Quarantine.DefaultFolderName)) + " first";
+                quarantineRoot + " first";
             if (!ShouldProcess(mailbox.IndexDirectory, what))
             {
                 // -WhatIf repairs nothing: it counts what the run would repair (a declined -Confirm counts nothing).
@@ -149,7 +192,7 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
 
             MailboxRepairReport report = MailboxRepairer.Repair(
                 mailbox,
-                new MailboxRepairOptions { Lock = lockOptions, QuarantineRoot = quarantineRoot },
+                new MailboxRepairOptions { Lock = lockOptions, QuarantineRoot = quarantineRoot, MailRoots = mailRoots },
                 Cancellation);
             foreach (string removed in report.RemovedTemporaries)
             {

@@ -95,7 +95,7 @@ public sealed class CorruptionTests : IClassFixture<RepairTemplate>
         CorruptionGenerator.Apply(damage, mailbox.Maildir, Outside(mailbox));
         var originals = Capture(mailbox);
 
-        IReadOnlyList<RepairResult> results = Run(mailbox, CorruptionGenerator.PlanOf(damage), Quarantine.InIndexDirectory());
+        IReadOnlyList<RepairResult> results = Run(mailbox, CorruptionGenerator.PlanOf(damage), Quarantine.Under(QuarantineRoot(mailbox)));
         foreach (RepairResult result in results)
         {
             output.WriteLine(result.ToString());
@@ -137,7 +137,7 @@ public sealed class CorruptionTests : IClassFixture<RepairTemplate>
         }
 
         var originals = Capture(mailbox);
-        using (var quarantine = Quarantine.InIndexDirectory())
+        using (var quarantine = Quarantine.Under(QuarantineRoot(mailbox)))
         using (var held = mailbox.Lock())
         using (var repair = MailIndexRepair.Begin(mailbox.Location, held, quarantine))
         {
@@ -192,7 +192,7 @@ public sealed class CorruptionTests : IClassFixture<RepairTemplate>
         using RepairMailbox mailbox = template.Clone();
         CorruptionGenerator.Apply(Damage.IndexTruncatedMidRecord, mailbox.Maildir, Outside(mailbox));
         byte[] damaged = File.ReadAllBytes(mailbox.FileOf("dovecot.index"));
-        using var quarantine = Quarantine.InIndexDirectory();
+        using var quarantine = Quarantine.Under(QuarantineRoot(mailbox));
         using var held = mailbox.Lock();
         using var repair = MailIndexRepair.Begin(mailbox.Location, held, quarantine);
         var refused = Assert.Throws<RepairRefusedException>(() => repair.FixIndexHeader());
@@ -255,6 +255,9 @@ public sealed class CorruptionTests : IClassFixture<RepairTemplate>
 
         return seen;
     }
+
+    /// <summary>A quarantine root beside the Maildir, outside the mail tree.</summary>
+    internal static string QuarantineRoot(RepairMailbox mailbox) => Path.Combine(mailbox.Root, "quarantine");
 
     internal static string Outside(RepairMailbox mailbox)
     {

@@ -52,7 +52,7 @@ public sealed class HardLinkRepairTests : IClassFixture<RepairTemplate>
         string other = HardLink(mailbox, name);
         string before = Snapshot(mailbox.FileOf(name));
 
-        using var quarantine = Quarantine.InIndexDirectory();
+        using var quarantine = Quarantine.Under(CorruptionTests.QuarantineRoot(mailbox));
         using (var held = mailbox.Lock())
         using (var repair = MailIndexRepair.Begin(mailbox.Location, held, quarantine))
         {
@@ -87,6 +87,7 @@ public sealed class HardLinkRepairTests : IClassFixture<RepairTemplate>
         MailboxRepairReport report = MailboxRepairer.Repair(mailbox.Location, new MailboxRepairOptions
         {
             WhatIf = whatIf,
+            QuarantineRoot = CorruptionTests.QuarantineRoot(mailbox),
             Lock = new MailStorage.Core.Locking.MailboxLockOptions { Timeout = TimeSpan.FromSeconds(30) },
         });
         foreach (LeftAlone left in report.Left)
@@ -102,7 +103,7 @@ public sealed class HardLinkRepairTests : IClassFixture<RepairTemplate>
         Assert.Null(report.QuarantinePath);
         Assert.Equal(before, Snapshot(mailbox.FileOf("dovecot.index")));
         Assert.Equal(before, Snapshot(other));
-        Assert.False(Directory.Exists(mailbox.FileOf(Quarantine.DefaultFolderName)));
+        Assert.False(Directory.Exists(CorruptionTests.QuarantineRoot(mailbox)));
     }
 
     /// <summary>A second name for the mailbox's file, outside the mailbox folder.</summary>

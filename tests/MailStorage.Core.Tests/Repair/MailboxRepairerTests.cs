@@ -66,7 +66,7 @@ public sealed class MailboxRepairerTests : IClassFixture<RepairTemplate>
 
         Assert.Contains(found, d => d.File == damagedFile && d.Repairable && d.Severity >= DamageSeverity.Warning);
 
-        MailboxRepairReport report = Repair(mailbox, quarantineRoot: null);
+        MailboxRepairReport report = Repair(mailbox, CorruptionTests.QuarantineRoot(mailbox));
         foreach (RepairResult action in report.Actions)
         {
             output.WriteLine("action: " + action);
@@ -134,7 +134,7 @@ public sealed class MailboxRepairerTests : IClassFixture<RepairTemplate>
         CorruptionGenerator.Apply(Damage.UidListNextUidTooLow, mailbox.Maildir, CorruptionTests.Outside(mailbox));
         Assert.DoesNotContain(MailboxVerifier.Verify(mailbox.Location), d => d.Code == IndexDamageKind.UidListNextUidTooLow);
 
-        MailboxRepairReport report = Repair(mailbox, quarantineRoot: null);
+        MailboxRepairReport report = Repair(mailbox, CorruptionTests.QuarantineRoot(mailbox));
         foreach (RepairResult action in report.Actions)
         {
             output.WriteLine(action.ToString());
@@ -159,7 +159,7 @@ public sealed class MailboxRepairerTests : IClassFixture<RepairTemplate>
         byte[] before = File.ReadAllBytes(outside);
         DateTime written = File.GetLastWriteTimeUtc(outside);
 
-        MailboxRepairReport report = Repair(mailbox, quarantineRoot: null);
+        MailboxRepairReport report = Repair(mailbox, CorruptionTests.QuarantineRoot(mailbox));
         foreach (LeftAlone left in report.Left)
         {
             output.WriteLine("left: " + left.Damage + " (" + left.Reason + ")");
@@ -191,7 +191,7 @@ public sealed class MailboxRepairerTests : IClassFixture<RepairTemplate>
     {
         using RepairMailbox mailbox = template.Clone();
         var before = TreeHashes(mailbox.Root);
-        MailboxRepairReport report = Repair(mailbox, quarantineRoot: null);
+        MailboxRepairReport report = Repair(mailbox, CorruptionTests.QuarantineRoot(mailbox));
         Assert.Empty(report.Plan);
         Assert.Empty(report.Actions);
         Assert.Null(report.QuarantinePath);

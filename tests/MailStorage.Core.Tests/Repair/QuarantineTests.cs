@@ -10,15 +10,11 @@ namespace MailStorage.Core.Tests.Repair;
 
 /// <summary>
 /// The quarantine: copies byte for byte with owner, mode and times; a manifest line per copy with the SHA-256; folders
-/// named by UTC time; and a default folder name Dovecot's Maildir++ listing ignores, where a dot name would show up as
-/// a mailbox (checked with doveadm mailbox list).
+/// named by UTC time (where it may be: QuarantinePathTests).
 /// </summary>
-public sealed class QuarantineTests : IClassFixture<RepairTemplate>
+public sealed class QuarantineTests
 {
     private static readonly DateTimeOffset Noon = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
-    private readonly RepairTemplate template;
-
-    public QuarantineTests(RepairTemplate template) => this.template = template;
 
     [Fact]
     public void Copy_keeps_bytes_owner_mode_and_times_and_the_manifest_lists_it()
@@ -75,9 +71,11 @@ public sealed class QuarantineTests : IClassFixture<RepairTemplate>
         Directory.CreateDirectory(dir);
         try
         {
-            File.WriteAllText(Path.Combine(dir, "dovecot-uidlist"), "3 V1 N1\n");
+            // The "mailbox" beside the quarantine root: a quarantine in a folder holding dovecot-uidlist is refused.
+            string mailboxDir = Directory.CreateDirectory(Path.Combine(dir, "m")).FullName;
+            File.WriteAllText(Path.Combine(mailboxDir, "dovecot-uidlist"), "3 V1 N1\n");
             string root = Path.Combine(dir, "q");
-            using var directory = MailboxDirectory.Open(dir);
+            using var directory = MailboxDirectory.Open(mailboxDir);
             using var first = Quarantine.Under(root, () => Noon);
             using var second = Quarantine.Under(root, () => Noon);
             first.Add(directory, "dovecot-uidlist", "Test", "one");
@@ -93,32 +91,24 @@ public sealed class QuarantineTests : IClassFixture<RepairTemplate>
     }
 
     [Fact]
-    public void Default_folder_is_invisible_to_Dovecot_where_a_dot_name_would_be_a_mailbox()
-    {
-        using RepairMailbox mailbox = template.Clone();
-        CorruptionGenerator.Apply(Damage.IndexNextUidZero, mailbox.Maildir, CorruptionTests.Outside(mailbox));
-        var results = CorruptionTests.Run(mailbox, RepairPlan.FixIndexHeader, Quarantine.InIndexDirectory());
-        Assert.StartsWith(mailbox.FileOf(Quarantine.DefaultFolderName) + "/", results[0].QuarantinedTo, StringComparison.Ordinal);
-
-        // Maildir++: the quarantine beside cur/new/tmp is not listed, and INBOX opens cleanly with it there.
-        DoveadmResult list = mailbox.Doveadm(null, "mailbox", "list");
-        Assert.Equal(new[] { "INBOX" }, list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Empty(mailbox.Open().Problems);
-
-        // What the name avoids: a folder starting with '.' in a Maildir++ root is a mailbox to Dovecot.
-        string dotted = mailbox.FileOf("." + Quarantine.DefaultFolderName);
-        Directory.CreateDirectory(dotted);
-        TestCommand.Must("chown", "65534:65534", dotted);
-        Assert.Contains(Quarantine.DefaultFolderName, mailbox.Doveadm(null, "mailbox", "list").Stdout.Split('\n'));
-    }
-
-    [Fact]
     public void Folder_name_is_the_UTC_time()
     {
         Assert.Equal("20261130T120000Z", Quarantine.FolderName(new DateTimeOffset(2026, 11, 30, 13, 0, 0, TimeSpan.FromHours(1))));
         Assert.Equal(
             DateTimeOffset.ParseExact("20261130T120000Z", "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
             Noon);
+    }
+
+    [Fact]
+    public void Folder_name_of_a_mailbox_is_the_time_and_its_mail_folder_cut_to_fit()
+    {
+        var archive = new MailStorage.Core.Mailboxes.MailboxLocation("Archive", "/srv/mail/alice/Maildir/.Archive", "/idx/alice/.Archive", "/idx/alice/.Archive", "maildir");
+        Assert.Equal("20261130T120000Z_srv_mail_alice_Maildir_.Archive", Quarantine.FolderName(Noon, archive));
+
+        string deep = "/srv/" + string.Join('/', Enumerable.Repeat("level", 60)) + "/Maildir/.Sent";
+        string name = Quarantine.FolderName(Noon, new MailStorage.Core.Mailboxes.MailboxLocation("Sent", deep, deep, deep, "maildir"));
+        Assert.Equal(16 + Quarantine.MaxLabelBytes, name.Length);
+        Assert.EndsWith("_Maildir_.Sent", name, StringComparison.Ordinal);
     }
 
     /// <summary>Size, owner, mode, mtime to the nanosecond (and atime: reading a file may move its own).</summary>

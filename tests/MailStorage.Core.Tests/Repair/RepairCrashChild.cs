@@ -126,7 +126,7 @@ internal static class RepairCrashChild
 
     private static bool InQuarantine(RepairMailbox mailbox, string sha256)
     {
-        string root = mailbox.FileOf(Quarantine.DefaultFolderName);
+        string root = CorruptionTests.QuarantineRoot(mailbox);
         return Directory.Exists(root) && Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(f => Path.GetFileName(f) != QuarantineEntry.ManifestName)
             .Any(f => CorruptionTests.Sha256(File.ReadAllBytes(f)) == sha256);
@@ -138,7 +138,7 @@ internal static class RepairCrashChild
         var info = new ProcessStartInfo(host) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Dll);
         info.ArgumentList.Add(mailbox.Maildir);
-        info.ArgumentList.Add("-");
+        info.ArgumentList.Add(CorruptionTests.QuarantineRoot(mailbox));
         if (repairer)
         {
             info.ArgumentList.Add("--repairer");

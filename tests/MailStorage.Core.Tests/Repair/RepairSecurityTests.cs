@@ -35,7 +35,7 @@ public sealed class RepairSecurityTests : IClassFixture<RepairTemplate>
         string outside = PlantLink(mailbox, name);
         var before = Snapshot(outside);
 
-        using var quarantine = Quarantine.InIndexDirectory();
+        using var quarantine = Quarantine.Under(CorruptionTests.QuarantineRoot(mailbox));
         using (var held = mailbox.Lock())
         using (var repair = MailIndexRepair.Begin(mailbox.Location, held, quarantine))
         {
@@ -84,7 +84,7 @@ public sealed class RepairSecurityTests : IClassFixture<RepairTemplate>
         string real = Path.Combine(mailbox.Root, "real-maildir");
         Directory.Move(mailbox.Maildir, real);
         File.CreateSymbolicLink(mailbox.Maildir, real);
-        using var quarantine = Quarantine.InIndexDirectory();
+        using var quarantine = Quarantine.Under(CorruptionTests.QuarantineRoot(mailbox));
         using var held = mailbox.Lock();
         var refused = Assert.Throws<RepairRefusedException>(() => MailIndexRepair.Begin(mailbox.Location, held, quarantine));
         Assert.Equal(RepairRefusal.SymbolicLink, refused.Refusal);
@@ -97,14 +97,19 @@ public sealed class RepairSecurityTests : IClassFixture<RepairTemplate>
         CorruptionGenerator.Apply(Damage.IndexNextUidZero, mailbox.Maildir, CorruptionTests.Outside(mailbox));
         string elsewhere = Path.Combine(mailbox.Root, "elsewhere");
         Directory.CreateDirectory(elsewhere);
-        File.CreateSymbolicLink(mailbox.FileOf(Quarantine.DefaultFolderName), elsewhere);
         byte[] damaged = File.ReadAllBytes(mailbox.FileOf("dovecot.index"));
 
-        using var quarantine = Quarantine.InIndexDirectory();
+        using var quarantine = Quarantine.Under(CorruptionTests.QuarantineRoot(mailbox));
+
+        // Swapped in after the path was checked: the no-follow walk that creates the folder refuses it too.
+        File.CreateSymbolicLink(CorruptionTests.QuarantineRoot(mailbox), elsewhere);
         using (var held = mailbox.Lock())
         using (var repair = MailIndexRepair.Begin(mailbox.Location, held, quarantine))
         {
-            Assert.Equal(RepairRefusal.SymbolicLink, Assert.Throws<RepairRefusedException>(() => repair.FixIndexHeader()).Refusal);
+            var refused = Assert.Throws<RepairRefusedException>(() => repair.FixIndexHeader());
+            output.WriteLine(refused.Message);
+            Assert.Equal(RepairRefusal.QuarantinePathSymbolicLink, refused.Refusal);
+            Assert.Contains(CorruptionTests.QuarantineRoot(mailbox), refused.Message, StringComparison.Ordinal);
         }
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(elsewhere));
@@ -117,7 +122,7 @@ public sealed class RepairSecurityTests : IClassFixture<RepairTemplate>
         using RepairMailbox mailbox = template.Clone();
         File.Delete(mailbox.FileOf("dovecot.index"));
         TestCommand.Must("mkfifo", mailbox.FileOf("dovecot.index"));
-        using var quarantine = Quarantine.InIndexDirectory();
+        using var quarantine = Quarantine.Under(CorruptionTests.QuarantineRoot(mailbox));
         using var held = mailbox.Lock();
         using var repair = MailIndexRepair.Begin(mailbox.Location, held, quarantine);
         Assert.Equal(RepairRefusal.NotRegularFile, Assert.Throws<RepairRefusedException>(() => repair.FixIndexHeader()).Refusal);
@@ -132,7 +137,7 @@ public sealed class RepairSecurityTests : IClassFixture<RepairTemplate>
         TestCommand.Must("ln", mailbox.FileOf("dovecot.index.log"), outside);
         var before = Snapshot(outside);
 
-        using var quarantine = Quarantine.InIndexDirectory();
+        using var quarantine = Quarantine.Under(CorruptionTests.QuarantineRoot(mailbox));
         using (var held = mailbox.Lock())
         using (var repair = MailIndexRepair.Begin(mailbox.Location, held, quarantine))
         {

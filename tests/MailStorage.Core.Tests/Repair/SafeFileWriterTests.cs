@@ -19,7 +19,17 @@ public sealed class SafeFileWriterTests : IDisposable
 
     public SafeFileWriterTests() => Directory.CreateDirectory(dir);
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(dir, recursive: true);
+        if (Directory.Exists(QuarantineRoot))
+        {
+            Directory.Delete(QuarantineRoot, recursive: true);
+        }
+    }
+
+    /// <summary>Beside the folder, not in it: a quarantine in a folder holding Dovecot's files is refused.</summary>
+    private string QuarantineRoot => dir + "-q";
 
     [Fact]
     public void Replace_keeps_owner_and_mode_and_leaves_no_temporary_file()
@@ -29,13 +39,13 @@ public sealed class SafeFileWriterTests : IDisposable
         TestCommand.Must("chown", "65534:65534", file);
         TestCommand.Must("chmod", "0604", file);
         using var directory = MailboxDirectory.Open(dir);
-        using var quarantine = Quarantine.Under(Path.Combine(dir, "q"));
+        using var quarantine = Quarantine.Under(QuarantineRoot);
         QuarantinedFile copy = quarantine.Add(directory, "dovecot-uidlist", "Test", "replace");
         SafeFileWriter.Replace(directory, "dovecot-uidlist", "new content\n"u8, copy);
 
         Assert.Equal("new content\n", File.ReadAllText(file));
         Assert.Equal("65534:65534 604", TestCommand.Must("stat", "-c", "%u:%g %a", file).Trim());
-        Assert.Equal(new[] { "dovecot-uidlist", "q" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "dovecot-uidlist" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal("old content\n", File.ReadAllText(copy.Copy));
     }
 
@@ -45,7 +55,7 @@ public sealed class SafeFileWriterTests : IDisposable
         string file = Path.Combine(dir, "dovecot.index.log");
         File.WriteAllText(file, "as quarantined");
         using var directory = MailboxDirectory.Open(dir);
-        using var quarantine = Quarantine.Under(Path.Combine(dir, "q"));
+        using var quarantine = Quarantine.Under(QuarantineRoot);
         QuarantinedFile copy = quarantine.Add(directory, "dovecot.index.log", "Test", "change");
         File.AppendAllText(file, ", then written by someone else");
 
@@ -53,7 +63,7 @@ public sealed class SafeFileWriterTests : IDisposable
         Assert.Equal(RepairRefusal.ChangedDuringRepair, Assert.Throws<RepairRefusedException>(() => SafeFileWriter.Truncate(directory, "dovecot.index.log", 2, copy)).Refusal);
         Assert.Equal(RepairRefusal.ChangedDuringRepair, Assert.Throws<RepairRefusedException>(() => SafeFileWriter.Remove(directory, "dovecot.index.log", copy)).Refusal);
         Assert.Equal("as quarantined, then written by someone else", File.ReadAllText(file));
-        Assert.Equal(new[] { "dovecot.index.log", "q" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "dovecot.index.log" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -74,7 +74,12 @@ public sealed class ExportMailStorageProfileCommand : PSCmdlet
 
         foreach (var item in Path)
         {
-            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(item);
+            string? path = ProviderPath.Resolve(this, item, "ExportMailStorageProfile");
+            if (path == null)
+            {
+                continue;
+            }
+
             try
             {
                 detected.Add(FileSystemDetector.Detect(path));

@@ -73,7 +73,12 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        string dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        string? dir = ProviderPath.Resolve(this, Path, "GetMailIndexRecord");
+        if (dir == null)
+        {
+            return;
+        }
+
         if (!Directory.Exists(dir))
         {
             WriteError(new ErrorRecord(

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using MailStorage.Core.Locking;
+using MailStorage.PowerShell.Common;
 
 namespace MailStorage.PowerShell.Commands;
 
@@ -46,7 +47,12 @@ public sealed class RemoveMailIndexLockCommand : PSCmdlet
     // The dotlocks a -Path names: every one in a folder (and below with -Recurse), or the one .lock file given.
     private IEnumerable<LockHolder> DotlocksAt(string path)
     {
-        string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        string? resolved = ProviderPath.Resolve(this, path, ErrorPrefix);
+        if (resolved == null)
+        {
+            return Array.Empty<LockHolder>();
+        }
+
         try
         {
             if (Directory.Exists(resolved))

@@ -59,7 +59,12 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
     protected override void ProcessRecord()
     {
         inputs++;
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        string? path = ProviderPath.Resolve(this, Path, ErrorPrefix);
+        if (path == null)
+        {
+            return;
+        }
+
         summary ??= new MailIndexRepairSummary(path, !ShouldChange());
         if (Recurse)
         {
@@ -124,7 +129,7 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
         try
         {
             // A first look without the lock decides whether to ask at all; the repair itself verifies again under it.
-            MailboxRepairReport look = MailboxRepairer.Repair(mailbox, new MailboxRepairOptions { WhatIf = true }, Cancellation);
+            MailboxRepairReport look = MailboxRepairer.Repair(mailbox, new MailboxRepairOptions { WhatIf = true, Log = new VerboseLog(this, mailbox.Name) }, Cancellation);
             if (look.Plan.Count == 0)
             {
                 WriteLeft(look, total);
@@ -143,7 +148,7 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
 
             MailboxRepairReport report = MailboxRepairer.Repair(
                 mailbox,
-                new MailboxRepairOptions { Lock = lockOptions, QuarantineRoot = quarantineRoot },
+                new MailboxRepairOptions { Lock = lockOptions, QuarantineRoot = quarantineRoot, Log = new VerboseLog(this, mailbox.Name) },
                 Cancellation);
             foreach (string removed in report.RemovedTemporaries)
             {

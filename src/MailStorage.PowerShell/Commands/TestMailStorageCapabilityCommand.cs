@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using MailStorage.Core.FileSystems.Probes;
+using MailStorage.PowerShell.Common;
 
 namespace MailStorage.PowerShell.Commands;
 
@@ -38,7 +39,12 @@ public sealed class TestMailStorageCapabilityCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        string? path = ProviderPath.Resolve(this, Path, "TestMailStorageCapability");
+        if (path == null)
+        {
+            return;
+        }
+
         string? peer = PeerPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PeerPath);
         try
         {

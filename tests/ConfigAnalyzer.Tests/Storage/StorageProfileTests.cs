@@ -78,6 +78,16 @@ public sealed class StorageProfileTests
             }
         }
     }
+
+    [Fact]
+    public void RefusesASecondDocumentAtItsLine()
+    {
+        // The defect: everything after '---' was silently ignored.
+        var refused = Assert.Throws<StorageProfileException>(() => Parse("dovecot: \"2.3\"\ntopology: single\n---\nhosts: 4\n"));
+        Assert.Equal(4, refused.Location.Line);
+        Assert.Contains("second YAML document", refused.Message, System.StringComparison.Ordinal);
+        Assert.Equal(Topology.Single, Parse("---\ndovecot: \"2.3\"\ntopology: single\n").Topology);
+    }
 }
 
 public sealed class StorageRequirementTests
@@ -109,15 +119,5 @@ public sealed class StorageRequirementTests
         var profile = StorageProfile.Parse(new StringReader("requires:\n  mail_fsync: optimized\n"), "p.yaml")
             .WithRequirements(new[] { new StorageRequirement("mail_fsync", "always", "measured", default) });
         Assert.Equal("always", profile.Requirements.Single().Value);
-    }
-
-    [Fact]
-    public void RefusesASecondDocumentAtItsLine()
-    {
-        // The defect: everything after '---' was silently ignored.
-        var refused = Assert.Throws<StorageProfileException>(() => Parse("dovecot: \"2.3\"\ntopology: single\n---\nhosts: 4\n"));
-        Assert.Equal(4, refused.Location.Line);
-        Assert.Contains("second YAML document", refused.Message, System.StringComparison.Ordinal);
-        Assert.Equal(Topology.Single, Parse("---\ndovecot: \"2.3\"\ntopology: single\n").Topology);
     }
 }

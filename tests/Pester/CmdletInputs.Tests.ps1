@@ -67,6 +67,14 @@ Describe 'Input validation' {
         }
     }
 
+    It 'reports a NUL in a piped ControlPath as GetMailIndexRecordInvalidPath and reads the next mailbox' {
+        $out = @([pscustomobject]@{ Path = $Maildir; ControlPath = "c`0d" }, [pscustomobject]@{ Path = $Maildir } |
+                Get-MailIndexRecord -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GetMailIndexRecordInvalidPath,*'
+        $out.Count | Should -Be 2
+    }
+
     It 'says a -ProfilePath folder is a folder, with TestMailStorageConfigProfilePathIsDirectory' {
         { Test-MailStorageConfig -Path $Conf -ProfilePath $Root -ErrorAction Stop } |
             Should -Throw -ErrorId 'TestMailStorageConfigProfilePathIsDirectory,*' -ExpectedMessage "*'$Root' is a folder, not a file*"

@@ -86,7 +86,12 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
             return;
         }
 
-        string control = string.IsNullOrEmpty(ControlPath) ? dir : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlPath);
+        string? control = string.IsNullOrEmpty(ControlPath) ? dir : ProviderPath.Resolve(this, ControlPath, "GetMailIndexRecord");
+        if (control == null)
+        {
+            return;
+        }
+
         MailboxState state;
         Dictionary<uint, string>? files = null;
         try

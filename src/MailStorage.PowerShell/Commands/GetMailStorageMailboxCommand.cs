@@ -102,8 +102,8 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
             return;
         }
 
-        string? index = IndexPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(IndexPath);
-        string? control = ControlPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlPath);
+        string? index = IndexPath == null ? null : ProviderPath.ResolveOrThrow(this, IndexPath, "GetMailStorageMailbox");
+        string? control = ControlPath == null ? null : ProviderPath.ResolveOrThrow(this, ControlPath, "GetMailStorageMailbox");
         foreach (string item in Path)
         {
             string? root = ProviderPath.Resolve(this, item, "GetMailStorageMailbox");

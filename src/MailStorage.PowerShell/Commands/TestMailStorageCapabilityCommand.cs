@@ -45,7 +45,12 @@ public sealed class TestMailStorageCapabilityCommand : PSCmdlet, IDisposable
             return;
         }
 
-        string? peer = PeerPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PeerPath);
+        string? peer = PeerPath == null ? null : ProviderPath.Resolve(this, PeerPath, "TestMailStorageCapability");
+        if (PeerPath != null && peer == null)
+        {
+            return;
+        }
+
         try
         {
             CapabilityProber.CheckFolders(path, peer);

@@ -189,7 +189,7 @@ public sealed class TestMailStorageConfigCommand : PSCmdlet
             return;
         }
 
-        string target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SarifPath);
+        string target = ProviderPath.ResolveOrThrow(this, SarifPath, "TestMailStorageConfig");
         int findings = 0;
         foreach (var result in results)
         {

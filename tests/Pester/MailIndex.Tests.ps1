@@ -169,7 +169,7 @@ Describe 'Cache modes of Get-MailIndex and Get-MailIndexRecord' {
         (Get-MailStorageMailbox -Path $Maildir)[0].CacheMode | Should -BeNullOrEmpty
         $text = Get-MailStorageMailbox -ConfigPath $nfs -User nobody | Format-Table | Out-String -Width 300
         $text | Should -Match 'Name\s+Format\s+Messages\s+CacheMode'
-        $text | Should -Match 'INBOX\s+maildir\s+BufferedFlush'
+        $text | Should -Match 'INBOX\s+maildir\s+4\s+BufferedFlush'
     }
 
     It 'chooses by -ConfigPath and the filesystem when no mode is given' {

@@ -105,6 +105,15 @@ public sealed class StorageProfile
             throw new StorageProfileException("not valid YAML: " + Innermost(e).Message.Trim(), At(path, e.Start));
         }
 
+        // YamlStream reads every document; only the first would be looked at, so a profile split by '---' would lose
+        // the rest silently.
+        if (stream.Documents.Count > 1)
+        {
+            throw new StorageProfileException(
+                "a second YAML document starts here (after '---'): a storage profile is one document; put its keys in the first one or in a profile of its own",
+                At(path, stream.Documents[1].RootNode.Start));
+        }
+
         if (stream.Documents.Count == 0 || !(stream.Documents[0].RootNode is YamlMappingNode root))
         {
             throw new StorageProfileException("a storage profile is a mapping with dovecot, topology, hosts and mounts", new SourceLocation(path, 1, 1));

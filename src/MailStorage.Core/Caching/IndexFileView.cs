@@ -237,6 +237,15 @@ public sealed class IndexFileView : IDisposable
         fd = opened;
         // The descriptor's own status: the path may have been replaced again between stat and open.
         Libc.Check(Libc.fstat(fd, out var st), "fstat", Path);
+        if (!Libc.IsRegular(st.st_mode))
+        {
+            // mmap or read of a folder fails with ENODEV or EISDIR, which says nothing of what is wrong.
+            _ = Libc.close(fd);
+            fd = -1;
+            throw new System.IO.IOException("'" + Path + "' is " + (Libc.IsDirectory(st.st_mode) ? "a folder" : "not a regular file") +
+                ", not a file: Dovecot's index files are regular files; look at what it is and move it away by hand.");
+        }
+
         if (Mode == IndexCacheMode.Mmap)
         {
             Map(st.st_size);

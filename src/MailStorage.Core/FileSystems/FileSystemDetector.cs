@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using MailStorage.ConfigAnalyzer.Storage;
 using MailStorage.Core.Interop;
+using MailStorage.Core.Reporting;
 
 namespace MailStorage.Core.FileSystems;
 
@@ -19,6 +20,17 @@ public static class FileSystemDetector
     /// it; other failures are exceptions naming the call, the path and errno.
     /// </summary>
     public static DetectedFileSystem Detect(string path) => Detect(path, MountInfo.ReadCurrent());
+
+    /// <summary>As <see cref="Detect(string)"/>, telling <paramref name="log"/> what it read and found.</summary>
+    public static DetectedFileSystem Detect(string path, IActivityLog? log)
+    {
+        IReadOnlyList<MountInfoEntry> mounts = MountInfo.ReadCurrent();
+        log?.Write("Read " + MountInfo.DefaultPath + " (" + mounts.Count + " mounts)");
+        DetectedFileSystem found = Detect(path, mounts);
+        log?.Write("statfs(" + found.ResolvedPath + "): magic " + found.MagicHex +
+            (found.Mount is { } mount ? "; mounted at " + mount.MountPoint + " as " + mount.FsType : "; no mountinfo entry covers it"));
+        return found;
+    }
 
     /// <summary>Detects the filesystem of an existing path against a mount table already read.</summary>
     public static DetectedFileSystem Detect(string path, IReadOnlyList<MountInfoEntry> mounts)

@@ -7,6 +7,7 @@ using MailStorage.ConfigAnalyzer.Settings;
 using MailStorage.Core.Index;
 using MailStorage.Core.Interop;
 using MailStorage.Core.Locking;
+using MailStorage.Core.Reporting;
 
 namespace MailStorage.Core.Mailboxes;
 
@@ -49,9 +50,10 @@ public sealed class MailboxLocation
 public sealed class ResolvedMailLocation
 {
     /// <summary>Creates a location.</summary>
-    public ResolvedMailLocation(string format, string root, string? indexRoot, string? controlRoot, string? listIndexPath = null)
+    public ResolvedMailLocation(string format, string root, string? indexRoot, string? controlRoot, string? listIndexPath = null, bool fsLayout = false)
     {
         Format = format;
+        FsLayout = fsLayout;
         Root = root;
         IndexRoot = indexRoot;
         ControlRoot = controlRoot;
@@ -60,6 +62,9 @@ public sealed class ResolvedMailLocation
 
     /// <summary>The format (maildir).</summary>
     public string Format { get; }
+
+    /// <summary>LAYOUT=fs: mailboxes are nested folders named as the mailbox levels, not Maildir++'s <c>.A.B</c>.</summary>
+    public bool FsLayout { get; }
 
     /// <summary>The mail root (INBOX of Maildir++).</summary>
     public string Root { get; }
@@ -82,7 +87,7 @@ public sealed class ResolvedMailLocation
 public static class MailboxLocator
 {
     /// <summary>The mailboxes under <paramref name="mailRoot"/>, INBOX first, the others ordinally by name.</summary>
-    public static IReadOnlyList<MailboxLocation> List(string mailRoot, string? indexRoot = null, string? controlRoot = null)
+    public static IReadOnlyList<MailboxLocation> List(string mailRoot, string? indexRoot = null, string? controlRoot = null, IActivityLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(mailRoot);
         mailRoot = Path.GetFullPath(mailRoot);
@@ -91,6 +96,7 @@ public static class MailboxLocator
             throw new DirectoryNotFoundException("The mail root '" + mailRoot + "' does not exist.");
         }
 
+        log?.Write("Listing " + mailRoot + " (Maildir++: INBOX and its .Folder directories)");
         // The root is INBOX only when Dovecot made it a mailbox: /etc (or a typo) must not list as one sound mailbox.
         var result = new List<MailboxLocation>();
         MailboxLocation inbox = Locate("INBOX", ".INBOX", mailRoot, indexRoot, controlRoot);
@@ -105,12 +111,14 @@ public static class MailboxLocator
             string leaf = Path.GetFileName(dir);
             if (leaf is "." or ".." || leaf.Length < 2 || leaf.Contains("..", StringComparison.Ordinal) || leaf.EndsWith('.'))
             {
+                log?.Write("Skipped " + dir + ": not a Maildir++ folder name");
                 continue;
             }
 
             // A folder of Maildir++ is a directory with cur/ (Dovecot also lists one without, as \NoSelect).
             if (!Directory.Exists(Path.Combine(dir, "cur")))
             {
+                log?.Write("Skipped " + dir + ": no cur/ (\\NoSelect to Dovecot)");
                 continue;
             }
 
@@ -152,12 +160,12 @@ public static class MailboxLocator
         return "'" + location.IndexDirectory + "' is not a Dovecot mailbox: found none of " + string.Join(", ", lookedFor) + ".";
     }
 
-    /// <summary>Why the mail root <paramref name="mailRoot"/> holds no mailbox at all (<see cref="List(string, string?, string?)"/> found none).</summary>
+    /// <summary>Why the mail root <paramref name="mailRoot"/> holds no mailbox at all (<see cref="List(string, string?, string?, IActivityLog?)"/> found none).</summary>
     public static string NoMailboxIn(string mailRoot) =>
         "'" + mailRoot + "' is not a Dovecot mail root: no mailbox in it (its INBOX has none of dovecot.index, dovecot.index.log, dovecot-uidlist, cur/ or new/, and no .Name folder has cur/).";
 
     /// <summary>The mailboxes of a parsed mail_location.</summary>
-    public static IReadOnlyList<MailboxLocation> List(ResolvedMailLocation location)
+    public static IReadOnlyList<MailboxLocation> List(ResolvedMailLocation location, IActivityLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(location);
         if (!string.Equals(location.Format, "maildir", StringComparison.OrdinalIgnoreCase))
@@ -165,25 +173,53 @@ public static class MailboxLocator
             throw new NotSupportedException("Only maildir mail_location is supported, not '" + location.Format + "'.");
         }
 
-        return List(location.Root, location.IndexRoot, location.ControlRoot);
+        return location.FsLayout
+            ? FsLayout.List(location.Root, location.IndexRoot, location.ControlRoot, log)
+            : List(location.Root, location.IndexRoot, location.ControlRoot, log);
     }
 
     /// <summary>
     /// Reads the mailbox list index at <paramref name="listIndexPath"/> (dovecot.list.index, with its logs), or returns
     /// null when Dovecot has written none there (mailbox_list_index = no, or no folder created yet).
     /// </summary>
-    public static MailboxListIndex? ReadListIndex(string listIndexPath)
+    public static MailboxListIndex? ReadListIndex(string listIndexPath, IActivityLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(listIndexPath);
         string directory = Path.GetDirectoryName(listIndexPath) ?? ".";
         string file = Path.GetFileName(listIndexPath);
         if (!File.Exists(listIndexPath) && !File.Exists(listIndexPath + ".log"))
         {
+            log?.Write("No mailbox list index at " + listIndexPath + ": GUID, UIDVALIDITY and cached counts are left empty");
             return null;
+        }
+
+        foreach (string part in new[] { listIndexPath, listIndexPath + ".log" }.Where(File.Exists))
+        {
+            log?.Write("Reading " + ActivityLog.Describe(part));
         }
 
         // The module names levels with '/', as List() does; the stored (modified UTF-7) names match folder names.
         return MailboxListIndex.Read(directory, '/', file);
+    }
+
+    /// <summary>
+    /// How many messages <paramref name="mailbox"/>'s own index holds (dovecot.index with its logs replayed), for a
+    /// mailbox whose count the list index does not cache: Dovecot never caches INBOX's there by default
+    /// (mailbox_list_index_include_inbox = no). Null when the mailbox has no index yet.
+    /// </summary>
+    public static int? CountMessages(MailboxLocation mailbox, IActivityLog? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        string index = Path.Combine(mailbox.IndexDirectory, "dovecot.index");
+        string[] files = new[] { index, index + ".log.2", index + ".log" }.Where(File.Exists).ToArray();
+        if (files.Length == 0)
+        {
+            log?.Write(mailbox.Name + ": no index in " + mailbox.IndexDirectory + " yet, so no message count");
+            return null;
+        }
+
+        log?.Write(mailbox.Name + ": the list index has no count; reading " + string.Join(", ", files.Select(ActivityLog.Describe)));
+        return IndexMap.Load(mailbox.IndexDirectory).MessagesCount;
     }
 
     /// <summary>Gives each location the list index entry of the same (stored) name.</summary>
@@ -207,9 +243,11 @@ public static class MailboxLocator
     public static IReadOnlyList<MailboxLocation> List(DovecotConfig config, string user) => List(Resolve(config, user));
 
     /// <summary>Expands mail_location (and mail_home for ~) of <paramref name="config"/> for <paramref name="user"/> and parses it.</summary>
+    /// <exception cref="ArgumentException">A user name Dovecot would refuse, or one that would lead out of the mail tree.</exception>
     public static ResolvedMailLocation Resolve(DovecotConfig config, string user)
     {
         ArgumentNullException.ThrowIfNull(config);
+        MailUserName.Check(user, config.GetValue("auth_username_chars"));
         string location = config.GetValue("mail_location") ?? string.Empty;
         string home = config.GetValue("mail_home") ?? string.Empty;
         return Parse(location, user, home);
@@ -232,6 +270,12 @@ public static class MailboxLocator
         var parsed = MailLocation.Parse(mailLocation);
         string format = parsed.Driver ?? "maildir";
         string root = ExpandPath(parsed.Root, user, expandedHome);
+        string? layout = parsed.Parameter("LAYOUT");
+        if (layout != null && layout != "fs" && layout != "maildir++")
+        {
+            throw new FormatException("mail_location LAYOUT=" + layout + " is not supported here (only maildir++ and fs).");
+        }
+
         string? rawIndex = parsed.Parameter("INDEX");
         string? rawControl = parsed.Parameter("CONTROL");
         string? index = string.IsNullOrEmpty(rawIndex) || rawIndex == "MEMORY" ? null : ExpandPath(rawIndex, user, expandedHome);
@@ -246,79 +290,19 @@ public static class MailboxLocator
             listIndex = expanded.StartsWith('/') ? expanded : Path.Combine(index ?? root, expanded);
         }
 
-        return new ResolvedMailLocation(format.ToLowerInvariant(), root, index, control, listIndex);
+        return new ResolvedMailLocation(format.ToLowerInvariant(), root, index, control, listIndex, layout == "fs");
     }
 
-    /// <summary>Expands %u %n %d %h %% and %{user} %{username} %{domain} %{home}; %Lu and similar modifiers lower-case.</summary>
-    public static string Expand(string value, string user, string home)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(user);
-        int at = user.IndexOf('@', StringComparison.Ordinal);
-        string userName = at < 0 ? user : user.Substring(0, at);
-        string domain = at < 0 ? string.Empty : user.Substring(at + 1);
-        var sb = new StringBuilder(value.Length + 16);
-        for (int i = 0; i < value.Length; i++)
-        {
-            char c = value[i];
-            if (c != '%' || i + 1 >= value.Length)
-            {
-                sb.Append(c);
-                continue;
-            }
-
-            i++;
-            bool lower = false;
-            if (value[i] == 'L' && i + 1 < value.Length)
-            {
-                lower = true;
-                i++;
-            }
-
-            string? expanded;
-            if (value[i] == '{')
-            {
-                int close = value.IndexOf('}', i);
-                if (close < 0)
-                {
-                    sb.Append('%').Append(value, i, value.Length - i);
-                    break;
-                }
-
-                string key = value.Substring(i + 1, close - i - 1);
-                i = close;
-                expanded = key switch
-                {
-                    "user" => user,
-                    "username" => userName,
-                    "domain" => domain,
-                    "home" => home,
-                    _ => null,
-                };
-                expanded ??= "%{" + key + "}";
-            }
-            else
-            {
-                expanded = value[i] switch
-                {
-                    'u' => user,
-                    'n' => userName,
-                    'd' => domain,
-                    'h' => home,
-                    '%' => "%",
-                    _ => "%" + value[i],
-                };
-            }
-
-            sb.Append(lower ? expanded.ToLowerInvariant() : expanded);
-        }
-
-        return sb.ToString();
-    }
+    /// <summary>
+    /// Expands Dovecot's %-variables (%u %n %d %h, their %{long} names, widths, offsets and modifiers such as %Lu
+    /// and %2.1n) as <see cref="MailVariables.Expand"/> does; a variable that cannot be told here is a FormatException.
+    /// </summary>
+    public static string Expand(string value, string user, string home) => MailVariables.Expand(value, user, home);
 
     private static string ExpandPath(string value, string user, string home)
     {
         string expanded = Expand(value, user, home);
+        MailUserName.CheckExpanded(value, expanded, user);
         if (expanded == "~" || expanded.StartsWith("~/", StringComparison.Ordinal))
         {
             if (home.Length == 0)
@@ -343,7 +327,7 @@ public static class MailboxLocator
         return Libc.LastErrno is not (Libc.ENOENT or Libc.ENOTDIR);
     }
 
-    private static MailboxLocation Locate(string name, string maildirpp, string mailDir, string? indexRoot, string? controlRoot)
+    internal static MailboxLocation Locate(string name, string maildirpp, string mailDir, string? indexRoot, string? controlRoot)
     {
         string index = indexRoot == null ? mailDir : System.IO.Path.Combine(indexRoot, maildirpp);
         string control = controlRoot == null ? mailDir : System.IO.Path.Combine(controlRoot, maildirpp);

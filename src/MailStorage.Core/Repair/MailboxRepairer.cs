@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using MailStorage.Core.Locking;
 using MailStorage.Core.Mailboxes;
+using MailStorage.Core.Reporting;
 using MailStorage.Core.Verification;
 using Planned = MailStorage.Core.Verification.RepairAction;
 
@@ -39,6 +40,9 @@ public sealed class MailboxRepairOptions
 
     /// <summary>The clock (tests).</summary>
     public Func<DateTimeOffset>? Clock { get; init; }
+
+    /// <summary>Told which files are read and which locks are taken; null: nobody listens.</summary>
+    public IActivityLog? Log { get; init; }
 }
 
 /// <summary>One step of a repair plan: which primitive, on which file, and the damages that call for it.</summary>
@@ -243,7 +247,7 @@ public static class MailboxRepairer
         using RepairPreflight preflight = RepairPreflight.Check(mailbox);
         if (options.WhatIf)
         {
-            report.Found = MailboxVerifier.Verify(mailbox);
+            report.Found = MailboxVerifier.Verify(mailbox, options.Log);
             report.Plan = MakePlan(mailbox, report.Found, out IReadOnlyList<LeftAlone> planLeft);
             report.Left.AddRange(planLeft);
             report.Plan = preflight.Screen(report.Plan, report);
@@ -256,9 +260,10 @@ public static class MailboxRepairer
         MailboxLockAttempt attempt = MailboxLock.Acquire(mailbox.IndexDirectory, lockOptions, cancellationToken);
         using MailboxLock held = attempt.Lock ?? throw new TimeoutException(attempt.Describe() + " [lock_method=" + lockOptions.Method.ToString().ToLowerInvariant() + "]");
         preflight.EnsureUnchanged();
+        options.Log?.Write("Locked: " + held);
 
         // Verified again under the lock: what a lockless look saw may have been a write in progress.
-        report.Found = MailboxVerifier.Verify(mailbox);
+        report.Found = MailboxVerifier.Verify(mailbox, options.Log);
         report.Plan = MakePlan(mailbox, report.Found, out IReadOnlyList<LeftAlone> left);
         report.Left.AddRange(left);
         report.Plan = preflight.Screen(report.Plan, report);

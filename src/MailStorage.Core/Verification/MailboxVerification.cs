@@ -6,6 +6,7 @@ using System.Linq;
 using MailStorage.Core.Index;
 using MailStorage.Core.Interop;
 using MailStorage.Core.Mailboxes;
+using MailStorage.Core.Reporting;
 using Microsoft.Win32.SafeHandles;
 
 namespace MailStorage.Core.Verification;
@@ -55,6 +56,9 @@ internal sealed partial class MailboxVerification
 
     internal string IndexPath { get; }
 
+    /// <summary>Told which files are read and skipped; null: nobody listens.</summary>
+    internal IActivityLog? Log { get; init; }
+
     internal string LogPath { get; }
 
     internal string Log2Path { get; }
@@ -82,6 +86,10 @@ internal sealed partial class MailboxVerification
         {
             bytes = ReadFile(UidListPath);
             uidList = bytes == null ? null : UidList.Parse(bytes, UidListPath);
+        }
+        else
+        {
+            Log?.Write("Skipped dovecot-uidlist and the mail files: format " + mailbox.Format + " is verified by its index files only");
         }
 
         // The mailbox as Dovecot would see it after opening: the index with the log after it applied, or the logs
@@ -170,11 +178,13 @@ internal sealed partial class MailboxVerification
         uint type = Libc.NoFollow.TypeOfLink(path);
         if (type == 0)
         {
+            Log?.Write("Skipped " + path + ": not there");
             return null;
         }
 
         if (type == Libc.NoFollow.S_IFLNK)
         {
+            Log?.Write("Skipped " + path + ": a symbolic link, not followed");
             ReportSymlink(path);
             return null;
         }
@@ -194,7 +204,7 @@ internal sealed partial class MailboxVerification
         (uint openedType, long size) = Libc.NoFollow.TypeAndSize(handle, path);
         if (openedType != Libc.NoFollow.S_IFREG)
         {
-            Add(path, IndexDamageKind.NotARegularFile, DamageSeverity.Error, null, Path.GetFileName(path) + " is not a regular file (mode type 0" + Convert.ToString(openedType >> 12, 8) + ")", RepairAction.Report, "Dovecot cannot use it; move it away by hand after looking at what it is.");
+            Add(path, IndexDamageKind.NotARegularFile, DamageSeverity.Error, null, Path.GetFileName(path) + (openedType == Libc.S_IFDIR ? " is a folder, not a file" : " is not a regular file (mode type 0" + Convert.ToString(openedType >> 12, 8) + ")"), RepairAction.Report, "Dovecot cannot use it; move it away by hand after looking at what it is.");
             return null;
         }
 
@@ -203,6 +213,8 @@ internal sealed partial class MailboxVerification
             Add(path, IndexDamageKind.FileTooLarge, DamageSeverity.Warning, null, "File too large to verify (" + N(size) + " bytes)", RepairAction.Report, "Not checked.");
             return null;
         }
+
+        Log?.Write("Read " + path + " (" + ActivityLog.Bytes(size) + ")");
 
         var buffer = new byte[size];
         int done = 0;

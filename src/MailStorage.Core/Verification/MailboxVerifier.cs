@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using MailStorage.Core.Mailboxes;
+using MailStorage.Core.Reporting;
 
 namespace MailStorage.Core.Verification;
 
@@ -22,10 +23,12 @@ public static class MailboxVerifier
     /// </summary>
     /// <exception cref="UnauthorizedAccessException">A file cannot be read.</exception>
     /// <exception cref="System.IO.IOException">A file cannot be read (the message names it and errno).</exception>
-    public static IReadOnlyList<IndexDamage> Verify(MailboxLocation mailbox)
+    /// <param name="mailbox">The mailbox.</param>
+    /// <param name="log">Told which files are read (with sizes) and which are skipped and why; null: nobody listens.</param>
+    public static IReadOnlyList<IndexDamage> Verify(MailboxLocation mailbox, IActivityLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        var verification = new MailboxVerification(mailbox);
+        var verification = new MailboxVerification(mailbox) { Log = log };
         verification.Run();
         return verification.Result();
     }

@@ -74,7 +74,12 @@ public sealed class ExportMailStorageProfileCommand : PSCmdlet
 
         foreach (var item in Path)
         {
-            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(item);
+            string? path = ProviderPath.Resolve(this, item, "ExportMailStorageProfile");
+            if (path == null)
+            {
+                continue;
+            }
+
             try
             {
                 detected.Add(FileSystemDetector.Detect(path));
@@ -111,7 +116,7 @@ public sealed class ExportMailStorageProfileCommand : PSCmdlet
                 Path));
         }
 
-        string target = OutFile == null ? "(pipeline)" : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile);
+        string target = OutFile == null ? "(pipeline)" : ProviderPath.ResolveOrThrow(this, OutFile, "ExportMailStorageProfile");
         var topology = Enum.Parse<Topology>(this.Topology, ignoreCase: true);
         var export = ProfileExporter.Build(detected, topology, Hosts > 0 ? Hosts : null, target, warnings);
         foreach (var warning in export.Warnings)

@@ -41,7 +41,12 @@ public sealed class GetMailIndexCommand : PSCmdlet
     {
         foreach (string item in Path)
         {
-            string dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(item);
+            string? dir = ProviderPath.Resolve(this, item, "GetMailIndex");
+            if (dir == null)
+            {
+                continue;
+            }
+
             if (!Directory.Exists(dir))
             {
                 WriteError(new ErrorRecord(

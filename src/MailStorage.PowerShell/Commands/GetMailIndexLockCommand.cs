@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using MailStorage.Core.Locking;
+using MailStorage.PowerShell.Common;
 
 namespace MailStorage.PowerShell.Commands;
 
@@ -32,7 +33,12 @@ public sealed class GetMailIndexLockCommand : PSCmdlet
     {
         foreach (string path in Path)
         {
-            string folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            string? folder = ProviderPath.Resolve(this, path, "GetMailIndexLock");
+            if (folder == null)
+            {
+                continue;
+            }
+
             if (!Directory.Exists(folder))
             {
                 WriteError(new ErrorRecord(

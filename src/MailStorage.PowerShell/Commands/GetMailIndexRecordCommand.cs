@@ -74,7 +74,12 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        string dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        string? dir = ProviderPath.Resolve(this, Path, "GetMailIndexRecord");
+        if (dir == null)
+        {
+            return;
+        }
+
         if (!Directory.Exists(dir))
         {
             WriteError(new ErrorRecord(
@@ -82,7 +87,12 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
             return;
         }
 
-        string control = string.IsNullOrEmpty(ControlPath) ? dir : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlPath);
+        string? control = string.IsNullOrEmpty(ControlPath) ? dir : ProviderPath.Resolve(this, ControlPath, "GetMailIndexRecord");
+        if (control == null)
+        {
+            return;
+        }
+
         if (MailboxLocator.WhyNotAMailbox(new MailboxLocation(dir, control, dir, control, "maildir")) is string why)
         {
             WriteError(new ErrorRecord(new NotAMailboxException(dir, why), "GetMailIndexRecordNotAMailbox", ErrorCategory.InvalidArgument, Path));

@@ -68,6 +68,7 @@ public sealed class GetMailStorageConfigCommand : PSCmdlet
         string path = ConfigFileArgument.Resolve(this, Path, "GetMailStorageConfig");
 
         var config = ConfigReader.Read(path);
+        new VerboseLog(this).ConfigFiles(config);
         foreach (var diagnostic in config.Diagnostics)
         {
             if (diagnostic.Severity == ConfigDiagnosticSeverity.Warning || diagnostic.Severity == ConfigDiagnosticSeverity.Error)
@@ -92,7 +93,9 @@ public sealed class GetMailStorageConfigCommand : PSCmdlet
         var patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
         if (patterns != null)
         {
+            int all = entries.Count;
             entries = entries.Where(e => patterns.Any(p => p.IsMatch(e.Name))).ToList();
+            WriteVerbose("Skipped " + (all - entries.Count) + " of " + all + " settings: their names match no -Name pattern.");
         }
 
         // A complete doveconf -n set: ConvertTo-DovecotConfig can then print it exactly as doveconf does.

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using MailStorage.Core.FileSystems;
+using MailStorage.PowerShell.Common;
 
 namespace MailStorage.PowerShell.Commands;
 
@@ -26,10 +27,15 @@ public sealed class GetMailStorageFileSystemCommand : PSCmdlet
     {
         foreach (var item in Path)
         {
-            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(item);
+            string? path = ProviderPath.Resolve(this, item, "GetMailStorageFileSystem");
+            if (path == null)
+            {
+                continue;
+            }
+
             try
             {
-                WriteObject(new MailStorageFileSystem(FileSystemDetector.Detect(path)));
+                WriteObject(new MailStorageFileSystem(FileSystemDetector.Detect(path, new VerboseLog(this))));
             }
             catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
             {

@@ -49,10 +49,12 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
     public string[] User { get; set; } = Array.Empty<string>();
 
     private DovecotConfig? config;
+    private VerboseLog? log;
 
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        log = new VerboseLog(this);
         if (ParameterSetName != ConfigSet)
         {
             return;
@@ -60,6 +62,7 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
 
         string path = ConfigFileArgument.Resolve(this, ConfigPath, "GetMailStorageMailbox");
         config = ConfigReader.Read(path);
+        log.ConfigFiles(config);
         var fatal = config.FatalError;
         if (fatal != null)
         {
@@ -85,20 +88,32 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
                     WriteError(new ErrorRecord(ex, "GetMailStorageMailboxInvalidMailLocation", ErrorCategory.InvalidData, user));
                     continue;
                 }
+                catch (ArgumentException ex)
+                {
+                    WriteError(new ErrorRecord(ex, "GetMailStorageMailboxInvalidUser", ErrorCategory.InvalidArgument, user));
+                    continue;
+                }
 
-                Write(() => MailboxLocator.List(location), location.Root, location.ListIndexPath);
+                WriteVerbose(user + ": mail_location expands to " + location.Root + (location.IndexRoot == null ? string.Empty : ", INDEX=" + location.IndexRoot) +
+                    (location.ControlRoot == null ? string.Empty : ", CONTROL=" + location.ControlRoot));
+                Write(() => MailboxLocator.List(location, log), location.Root, location.ListIndexPath);
             }
 
             return;
         }
 
-        string? index = IndexPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(IndexPath);
-        string? control = ControlPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlPath);
+        string? index = IndexPath == null ? null : ProviderPath.ResolveOrThrow(this, IndexPath, "GetMailStorageMailbox");
+        string? control = ControlPath == null ? null : ProviderPath.ResolveOrThrow(this, ControlPath, "GetMailStorageMailbox");
         foreach (string item in Path)
         {
-            string root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(item);
+            string? root = ProviderPath.Resolve(this, item, "GetMailStorageMailbox");
+            if (root == null)
+            {
+                continue;
+            }
+
             string listIndex = System.IO.Path.Combine(index ?? root, MailboxListIndex.DefaultFileName);
-            Write(() => MailboxLocator.List(root, index, control), item, listIndex);
+            Write(() => MailboxLocator.List(root, index, control, log), item, listIndex);
         }
     }
 
@@ -143,7 +158,20 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
                 }
             }
 
-            WriteObject(new MailStorageMailbox(mailbox, mode));
+            int? messages = null;
+            if (mailbox.ListEntry?.Status == null)
+            {
+                try
+                {
+                    messages = MailboxLocator.CountMessages(mailbox, log);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    WriteWarning("Cannot count the messages of " + mailbox.Name + " (" + ex.Message + "): Messages is left empty.");
+                }
+            }
+
+            WriteObject(new MailStorageMailbox(mailbox, mode, messages));
         }
     }
 
@@ -156,7 +184,7 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
         MailboxListIndex? listIndex;
         try
         {
-            listIndex = MailboxLocator.ReadListIndex(listIndexPath);
+            listIndex = MailboxLocator.ReadListIndex(listIndexPath, log);
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
         {

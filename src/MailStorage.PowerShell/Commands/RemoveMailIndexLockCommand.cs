@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using MailStorage.Core.Locking;
+using MailStorage.PowerShell.Common;
 
 namespace MailStorage.PowerShell.Commands;
 
@@ -51,7 +52,12 @@ public sealed class RemoveMailIndexLockCommand : PSCmdlet
     // given. Which files are Dovecot's locks, and what they protect, is Core's (DovecotLockFiles).
     private IEnumerable<LockHolder> DotlocksAt(string path)
     {
-        string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        string? resolved = ProviderPath.Resolve(this, path, ErrorPrefix);
+        if (resolved == null)
+        {
+            return Array.Empty<LockHolder>();
+        }
+
         try
         {
             if (Directory.Exists(resolved))

@@ -61,7 +61,7 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
         // A quarantine path reached through a link, or a file, is wrong for every input: stop before any.
         try
         {
-            quarantineRoot = Quarantine.CheckPath(QuarantinePath == null ? Quarantine.DefaultRoot : SessionState.Path.GetUnresolvedProviderPathFromPSPath(QuarantinePath));
+            quarantineRoot = Quarantine.CheckPath(QuarantinePath == null ? Quarantine.DefaultRoot : ProviderPath.ResolveOrThrow(this, QuarantinePath, ErrorPrefix));
         }
         catch (IOException ex)
         {
@@ -75,7 +75,12 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
     protected override void ProcessRecord()
     {
         inputs++;
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        string? path = ProviderPath.Resolve(this, Path, ErrorPrefix);
+        if (path == null)
+        {
+            return;
+        }
+
         summary ??= new MailIndexRepairSummary(path, !ShouldChange());
         if (Recurse)
         {
@@ -119,7 +124,7 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
     /// <summary>Whether changes are allowed at all (false under -WhatIf), without asking.</summary>
     private bool ShouldChange() => !(MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf) && whatIf is SwitchParameter { IsPresent: true });
 
-    private string? Resolve(string? path) => path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    private string? Resolve(string? path) => path == null ? null : ProviderPath.ResolveOrThrow(this, path, ErrorPrefix);
 
     /// <summary>Whether the quarantine lies outside <paramref name="mailTree"/>; if not, an error for this input (before any lock or folder).</summary>
     private bool QuarantineOutside(IEnumerable<string?> mailTree)
@@ -167,7 +172,7 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
         try
         {
             // A first look without the lock decides whether to ask at all; the repair itself verifies again under it.
-            MailboxRepairReport look = MailboxRepairer.Repair(mailbox, new MailboxRepairOptions { WhatIf = true }, Cancellation);
+            MailboxRepairReport look = MailboxRepairer.Repair(mailbox, new MailboxRepairOptions { WhatIf = true, Log = new VerboseLog(this, mailbox.Name) }, Cancellation);
             if (look.Plan.Count == 0)
             {
                 WriteLeft(look, total);
@@ -192,7 +197,7 @@ public sealed class RepairMailIndexCommand : MailboxIndexCmdlet
 
             MailboxRepairReport report = MailboxRepairer.Repair(
                 mailbox,
-                new MailboxRepairOptions { Lock = lockOptions, QuarantineRoot = quarantineRoot, MailRoots = mailRoots },
+                new MailboxRepairOptions { Lock = lockOptions, QuarantineRoot = quarantineRoot, MailRoots = mailRoots, Log = new VerboseLog(this, mailbox.Name) },
                 Cancellation);
             foreach (string removed in report.RemovedTemporaries)
             {

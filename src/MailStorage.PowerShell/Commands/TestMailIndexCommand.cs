@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MailStorage.Core.Mailboxes;
+using MailStorage.Core.Reporting;
 using MailStorage.Core.Verification;
 using MailStorage.PowerShell.Common;
 
@@ -41,7 +42,12 @@ public sealed class TestMailIndexCommand : MailboxIndexCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        string? path = ProviderPath.Resolve(this, Path, ErrorPrefix);
+        if (path == null)
+        {
+            return;
+        }
+
         if (Recurse)
         {
             EnqueueMailRoot(path);
@@ -52,11 +58,6 @@ public sealed class TestMailIndexCommand : MailboxIndexCmdlet
         if (mailbox == null)
         {
             return;
-        }
-
-        if (!string.Equals(mailbox.Format, "maildir", StringComparison.OrdinalIgnoreCase))
-        {
-            WriteVerbose(path + ": format " + mailbox.Format + " has no dovecot-uidlist; only the index, log and cache are checked.");
         }
 
         Enqueue(mailbox);
@@ -100,7 +101,10 @@ public sealed class TestMailIndexCommand : MailboxIndexCmdlet
         }
 
         CancellationToken token = Cancellation;
-        pending.Enqueue(new Pending(mailbox, Task.Run(() => MailboxVerifier.Verify(mailbox), token)));
+
+        // Verification runs on the thread pool, where a cmdlet may not write: its verbose lines wait with its results.
+        var log = new ActivityLog();
+        pending.Enqueue(new Pending(mailbox, Task.Run(() => MailboxVerifier.Verify(mailbox, log), token), log));
         while (pending.Count > 0 && pending.Peek().Work.IsCompleted)
         {
             WriteNext();
@@ -111,6 +115,14 @@ public sealed class TestMailIndexCommand : MailboxIndexCmdlet
     {
         Pending next = pending.Dequeue();
         IReadOnlyList<IndexDamage> damages;
+
+        // Finished work only (or a throttled wait): then its verbose lines, then its results or error.
+        ((IAsyncResult)next.Work).AsyncWaitHandle.WaitOne();
+        foreach (string line in next.Log.Take())
+        {
+            WriteVerbose(next.Mailbox.Name + ": " + line);
+        }
+
         try
         {
             damages = next.Work.GetAwaiter().GetResult();
@@ -152,5 +164,5 @@ public sealed class TestMailIndexCommand : MailboxIndexCmdlet
         WriteProgress(progress);
     }
 
-    private sealed record Pending(MailboxLocation Mailbox, Task<IReadOnlyList<IndexDamage>> Work);
+    private sealed record Pending(MailboxLocation Mailbox, Task<IReadOnlyList<IndexDamage>> Work, ActivityLog Log);
 }

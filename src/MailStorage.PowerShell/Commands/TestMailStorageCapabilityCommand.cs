@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using MailStorage.Core.FileSystems.Probes;
+using MailStorage.PowerShell.Common;
 
 namespace MailStorage.PowerShell.Commands;
 
@@ -38,8 +39,18 @@ public sealed class TestMailStorageCapabilityCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        string? peer = PeerPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PeerPath);
+        string? path = ProviderPath.Resolve(this, Path, "TestMailStorageCapability");
+        if (path == null)
+        {
+            return;
+        }
+
+        string? peer = PeerPath == null ? null : ProviderPath.Resolve(this, PeerPath, "TestMailStorageCapability");
+        if (PeerPath != null && peer == null)
+        {
+            return;
+        }
+
         try
         {
             CapabilityProber.CheckFolders(path, peer);

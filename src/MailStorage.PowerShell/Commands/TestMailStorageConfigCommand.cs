@@ -79,7 +79,16 @@ public sealed class TestMailStorageConfigCommand : PSCmdlet
             return;
         }
 
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfilePath);
+        string path = ProviderPath.ResolveOrThrow(this, ProfilePath, "TestMailStorageConfig");
+        if (Directory.Exists(path))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("The storage profile '" + path + "' is a folder, not a file; give the profile file, e.g. " + System.IO.Path.Combine(path, "mailstorage.yaml") + "."),
+                "TestMailStorageConfigProfilePathIsDirectory",
+                ErrorCategory.InvalidArgument,
+                ProfilePath));
+        }
+
         if (!File.Exists(path))
         {
             ThrowTerminatingError(new ErrorRecord(
@@ -180,7 +189,7 @@ public sealed class TestMailStorageConfigCommand : PSCmdlet
             return;
         }
 
-        string target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SarifPath);
+        string target = ProviderPath.ResolveOrThrow(this, SarifPath, "TestMailStorageConfig");
         int findings = 0;
         foreach (var result in results)
         {

@@ -14,6 +14,14 @@ namespace MailStorage.PowerShell.Commands;
 [OutputType(typeof(PSObject))]
 public sealed class UseMailIndexLockCommand : MailIndexLockCmdlet
 {
+    /// <summary>
+    /// Runs the block with its output piped to a process block that writes each object downstream at once (on this
+    /// pipeline thread), so a long runbook streams instead of handing everything over only after the lock is released.
+    /// </summary>
+    private static readonly ScriptBlock StreamThrough = ScriptBlock.Create(
+        "param($useMailIndexLockBlock, $useMailIndexLockCmdlet, $useMailIndexLockArguments) " +
+        "& $useMailIndexLockBlock @useMailIndexLockArguments | & { process { $useMailIndexLockCmdlet.WriteObject($_) } }");
+
     /// <inheritdoc />
     protected override string ErrorPrefix => "UseMailIndexLock";
 
@@ -58,12 +66,11 @@ public sealed class UseMailIndexLockCommand : MailIndexLockCmdlet
             return; // the error is written; the block does not run without the lock
         }
 
-        var output = default(System.Collections.ObjectModel.Collection<PSObject>);
         try
         {
             WriteVerbose(held + ": running the script block.");
             var variables = new List<PSVariable> { new("_", held), new("PSItem", held) };
-            output = ScriptBlock.InvokeWithContext(null, variables, ArgumentList ?? Array.Empty<object>());
+            StreamThrough.InvokeWithContext(null, variables, ScriptBlock, this, ArgumentList ?? Array.Empty<object>());
         }
         finally
         {
@@ -82,11 +89,6 @@ public sealed class UseMailIndexLockCommand : MailIndexLockCmdlet
             {
                 WriteWarning(lost);
             }
-        }
-
-        foreach (var item in output)
-        {
-            WriteObject(item);
         }
     }
 

@@ -13,7 +13,7 @@ internal static class ConfigFileArgument
     /// </summary>
     public static string Resolve(PSCmdlet cmdlet, string path, string errorIdPrefix)
     {
-        string resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        string resolved = ProviderPath.ResolveOrThrow(cmdlet, path, errorIdPrefix);
         if (Directory.Exists(resolved))
         {
             cmdlet.ThrowTerminatingError(new ErrorRecord(

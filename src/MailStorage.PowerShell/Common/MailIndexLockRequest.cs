@@ -99,7 +99,12 @@ internal static class MailIndexLockRequest
     /// </summary>
     public static string? MailboxFolder(PSCmdlet cmdlet, string path, string errorPrefix)
     {
-        string resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        string? resolved = ProviderPath.Resolve(cmdlet, path, errorPrefix);
+        if (resolved == null)
+        {
+            return null;
+        }
+
         if (File.Exists(resolved) && string.Equals(Path.GetFileName(resolved), IndexLogName, StringComparison.Ordinal))
         {
             resolved = Path.GetDirectoryName(resolved) ?? resolved;

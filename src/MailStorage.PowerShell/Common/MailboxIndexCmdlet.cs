@@ -42,13 +42,19 @@ public abstract class MailboxIndexCmdlet : PSCmdlet, IDisposable
     [Alias("MailDirectory")]
     public string? MailPath { get; set; }
 
-    /// <summary>The mailbox format; default: maildir.</summary>
+    /// <summary>
+    /// The mailbox format, by Dovecot's driver name (any case): maildir (the default), sdbox, mdbox, dbox or mbox.
+    /// For all but maildir only the index files are checked (a warning says so); any other value is refused.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
+    [ArgumentCompleter(typeof(MailboxFormatCompleter))]
     public string? Format { get; set; }
 
-    /// <summary>The mailbox name written in the Mailbox property (Name of a piped mailbox); default: the index folder.</summary>
+    /// <summary>
+    /// The mailbox name written in the Mailbox property (Mailbox of a piped Get-MailStorageMailbox object); default: the
+    /// index folder. No alias Name: a piped file or folder would bind its own Name ("Maildir") as the mailbox.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = MailboxSet)]
-    [Alias("Name")]
     public string? Mailbox { get; set; }
 
     /// <summary>Treat Path as a Maildir++ mail root and work on every mailbox under it, as Get-MailStorageMailbox lists them.</summary>
@@ -94,9 +100,26 @@ public abstract class MailboxIndexCmdlet : PSCmdlet, IDisposable
             return null;
         }
 
-        string control = string.IsNullOrEmpty(ControlPath) ? path : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlPath);
-        string mail = string.IsNullOrEmpty(MailPath) ? control : SessionState.Path.GetUnresolvedProviderPathFromPSPath(MailPath);
-        string format = string.IsNullOrEmpty(Format) ? "maildir" : Format;
+        string? control = string.IsNullOrEmpty(ControlPath) ? path : ProviderPath.Resolve(this, ControlPath, ErrorPrefix);
+        string? mail = control == null ? null : string.IsNullOrEmpty(MailPath) ? control : ProviderPath.Resolve(this, MailPath, ErrorPrefix);
+        if (control == null || mail == null)
+        {
+            return null;
+        }
+
+        string? format = MailboxFormat.Normalize(Format);
+        if (format == null)
+        {
+            WriteError(new ErrorRecord(
+                new ArgumentException(MailboxFormat.Unknown(Format!)), ErrorPrefix + "UnknownFormat", ErrorCategory.InvalidArgument, Format));
+            return null;
+        }
+
+        if (MailboxFormat.NotVerified(format) is { } notVerified)
+        {
+            WriteWarning(path + ": " + notVerified);
+        }
+
         var mailbox = new MailboxLocation(string.IsNullOrEmpty(Mailbox) ? path : Mailbox, mail, path, control, format);
         return IsMailbox(mailbox) ? mailbox : null;
     }
@@ -126,9 +149,9 @@ public abstract class MailboxIndexCmdlet : PSCmdlet, IDisposable
         IReadOnlyList<MailboxLocation> mailboxes;
         try
         {
-            string? index = IndexRoot == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(IndexRoot);
-            string? control = ControlRoot == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ControlRoot);
-            mailboxes = MailboxLocator.List(root, index, control);
+            string? index = IndexRoot == null ? null : ProviderPath.ResolveOrThrow(this, IndexRoot, ErrorPrefix);
+            string? control = ControlRoot == null ? null : ProviderPath.ResolveOrThrow(this, ControlRoot, ErrorPrefix);
+            mailboxes = MailboxLocator.List(root, index, control, new VerboseLog(this));
         }
         catch (DirectoryNotFoundException ex)
         {

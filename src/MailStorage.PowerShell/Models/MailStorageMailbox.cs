@@ -10,7 +10,7 @@ namespace MailStorage.PowerShell;
 /// </summary>
 public sealed class MailStorageMailbox
 {
-    internal MailStorageMailbox(MailboxLocation location, MailIndexCacheMode? cacheMode)
+    internal MailStorageMailbox(MailboxLocation location, MailIndexCacheMode? cacheMode, int? indexedMessages = null)
     {
         Name = location.Name;
         MailDirectory = location.MailDirectory;
@@ -30,10 +30,17 @@ public sealed class MailStorageMailbox
             CachedStatusCurrent = entry.Status != null && entry.IsStatusCurrent(location.IndexDirectory, location.MailDirectory);
         }
         CacheMode = cacheMode;
+        Messages = CachedMessages ?? (indexedMessages is { } count ? (uint)count : null);
     }
 
     /// <summary>The mailbox name ('/' separates levels) as stored on disk: INBOX, Sent, A/B, non-ASCII in modified UTF-7.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// <see cref="Name"/> again, under the name Test-MailIndex and Repair-MailIndex take by property, so that only a
+    /// mailbox object (not a piped file or folder with its own Name) labels their findings.
+    /// </summary>
+    public string Mailbox => Name;
 
     /// <summary>The name as mail clients show it (non-ASCII decoded).</summary>
     public string DisplayName { get; }
@@ -49,6 +56,12 @@ public sealed class MailStorageMailbox
 
     /// <summary>The message count Dovecot cached in the list index (never for INBOX by default), or null.</summary>
     public uint? CachedMessages { get; }
+
+    /// <summary>
+    /// How many messages the mailbox holds: <see cref="CachedMessages"/>, or, where the list index caches none (INBOX,
+    /// by default), the count of the mailbox's own index; null when neither is there.
+    /// </summary>
+    public uint? Messages { get; }
 
     /// <summary>The unseen count Dovecot cached in the list index, or null.</summary>
     public uint? CachedUnseen { get; }

@@ -78,6 +78,16 @@ public sealed class StorageProfileTests
             }
         }
     }
+
+    [Fact]
+    public void RefusesASecondDocumentAtItsLine()
+    {
+        // The defect: everything after '---' was silently ignored.
+        var refused = Assert.Throws<StorageProfileException>(() => Parse("dovecot: \"2.3\"\ntopology: single\n---\nhosts: 4\n"));
+        Assert.Equal(4, refused.Location.Line);
+        Assert.Contains("second YAML document", refused.Message, System.StringComparison.Ordinal);
+        Assert.Equal(Topology.Single, Parse("---\ndovecot: \"2.3\"\ntopology: single\n").Topology);
+    }
 }
 
 public sealed class StorageRequirementTests

@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using MailStorage.Core.Caching;
+using MailStorage.Core.Interop;
+using Microsoft.Win32.SafeHandles;
 
 namespace MailStorage.Core.Index;
 
@@ -97,9 +99,9 @@ public sealed class MailboxState
         string logPath = Path.Combine(indexDirectory, LogName);
         string log2Path = Path.Combine(indexDirectory, Log2Name);
         IndexFile? index = TryRead(indexPath, IndexFile.Read);
-        TransactionLogFile? log = TryRead(logPath, TransactionLogFile.Read);
-        TransactionLogFile? log2 = TryRead(log2Path, TransactionLogFile.Read);
-        return Replay(index, log2, log);
+        TransactionLogFile? log = ReadLog(logPath, out FileStamp? logFile);
+        TransactionLogFile? log2 = ReadLog(log2Path, out FileStamp? log2File);
+        return Replay(index, SameFile(log2File, logFile) ? null : log2, log);
     }
 
     /// <summary>
@@ -132,6 +134,10 @@ public sealed class MailboxState
             // missing name goes to the server every time (0.7 ms of a 0.8 ms load on the GlusterFS test bed).
             bool log2StillMissing = previous is { Log2: null, Log: { } before } && log != null && log.Epoch == before.Epoch;
             var log2 = log2StillMissing ? null : Reuse(previous?.Log2, cache, Path.Combine(dir, Log2Name), mode, (bytes, path, old) => old?.Extend(bytes) ?? TransactionLogFile.Parse(bytes, path));
+            if (log2 != null && log != null && SameFile(cache.Get(Path.Combine(dir, Log2Name), mode).Identity, cache.Get(Path.Combine(dir, LogName), mode).Identity))
+            {
+                log2 = null;
+            }
 
             MailboxState state;
             // Reuse returns the previous parse for unchanged content and extends only the previous parse, so an extension
@@ -226,6 +232,37 @@ public sealed class MailboxState
         next.LogPosition = (grown.Header.FileSeq, grown.SyncOffset);
         next.FixNextUid();
         return next;
+    }
+
+    /// <summary>
+    /// Whether .log.2 was read as the very file read as .log: Dovecot rotates by link(.log, .log.2) and then renames
+    /// the new log over .log, so for a moment both names are one file. Dovecot's reader then ignores .log.2, comparing
+    /// inodes (mail-transaction-log-file.c); so does this one, rather than calling it a duplicate sequence.
+    /// </summary>
+    private static bool SameFile(FileStamp? log2, FileStamp? log) => log2 is { } a && log is { } b && a.SameFile(b);
+
+    private static bool SameFile((ulong Device, ulong Inode, long Size) log2, (ulong Device, ulong Inode, long Size) log) =>
+        log2.Device == log.Device && log2.Inode == log.Inode;
+
+    /// <summary>A log and the file it was read from (device and inode), or null when there is none.</summary>
+    private static TransactionLogFile? ReadLog(string path, out FileStamp? stamp)
+    {
+        stamp = null;
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+
+        using (handle)
+        {
+            stamp = Libc.NoFollow.Stamp(handle, path);
+            return TransactionLogFile.Parse(IndexFile.ReadAll(handle), path);
+        }
     }
 
     private static T? TryRead<T>(string path, Func<string, T> read)

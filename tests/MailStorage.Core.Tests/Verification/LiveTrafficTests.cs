@@ -13,6 +13,7 @@ using MailStorage.Core.Locking;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Tests.Index;
 using MailStorage.Core.Tests.Locking;
+using MailStorage.Core.Tests.TestBeds;
 using MailStorage.Core.Verification;
 using Xunit;
 using Xunit.Abstractions;
@@ -151,6 +152,55 @@ public sealed class LiveTrafficTests
             Assert.Equal(expected, Describe(MailboxState.Load(location.IndexDirectory, cache, IndexCacheMode.Mmap)));
             Assert.DoesNotContain(Verify(location), d => d.Severity >= DamageSeverity.Warning);
             output.WriteLine(location.Name + ": " + state.MessagesCount + " messages, log seq " + LogSeq(location.IndexDirectory));
+        }
+    }
+
+    [Fact]
+    public void A_rotation_seen_half_done_is_not_a_duplicate_sequence()
+    {
+        using var mailbox = DovecotMailbox.Create(3);
+        MailboxListIndexTests.Must(mailbox, "flags", "add", "\\Seen", "mailbox", "INBOX", "1:2");
+        MailboxLocation location = Location(mailbox, "INBOX");
+        string log2 = mailbox.IndexLog + ".2";
+
+        // Dovecot's rotation: link(.log, .log.2), then rename(.log.newlock, .log). Between the two, both names are one file.
+        TestCommand.Must("ln", "-f", mailbox.IndexLog, log2);
+        Assert.DoesNotContain(MailboxVerifier.Verify(location), d => d.Code == IndexDamageKind.LogDuplicateSequence);
+        Assert.Empty(MailboxState.Load(location.IndexDirectory).Problems);
+        using (var cache = new IndexCache())
+        {
+            Assert.Empty(MailboxState.Load(location.IndexDirectory, cache, IndexCacheMode.Buffered).Problems);
+        }
+
+        // A second file with the same sequence is the damage Dovecot reports ("duplicate transaction log sequence").
+        File.Delete(log2);
+        File.Copy(mailbox.IndexLog, log2);
+        Assert.Contains(MailboxVerifier.Verify(location), d => d.Code == IndexDamageKind.LogDuplicateSequence && d.Severity == DamageSeverity.Error);
+        Assert.Contains(MailboxState.Load(location.IndexDirectory).Problems, p => p.Code == "LogDuplicateSequence");
+    }
+
+    [Fact]
+    public void Damage_is_confirmed_under_the_lock_and_only_a_warning_while_dovecot_holds_it()
+    {
+        using var mailbox = DovecotMailbox.Create(3);
+        MailboxLocation location = Location(mailbox, "INBOX");
+        File.Delete(mailbox.UidList);
+        string[] before = Directory.GetFileSystemEntries(mailbox.Maildir).Order(StringComparer.Ordinal).ToArray();
+
+        IndexDamage confirmed = Assert.Single(Verify(location), d => d.Code == IndexDamageKind.UidListMissing);
+        Assert.Equal(DamageSeverity.Error, confirmed.Severity);
+        Assert.True(confirmed.ConfirmedUnderLock);
+        // The uidlist dotlock came and went; the kernel lock on the log leaves nothing.
+        Assert.Equal(before, Directory.GetFileSystemEntries(mailbox.Maildir).Order(StringComparer.Ordinal).ToArray());
+
+        using (LockHolderProcess.ClassicFcntl(mailbox.IndexLog))
+        {
+            var options = new MailboxLockOptions { Timeout = TimeSpan.FromSeconds(1) };
+            IndexDamage unconfirmed = Assert.Single(MailboxVerifier.Verify(location, options, CancellationToken.None), d => d.Code == IndexDamageKind.UidListMissing);
+            output.WriteLine(unconfirmed.ToString());
+            Assert.Equal(DamageSeverity.Warning, unconfirmed.Severity);
+            Assert.False(unconfirmed.ConfirmedUnderLock);
+            Assert.Contains("(not confirmed: Dovecot may have been writing, and the mailbox lock to look again could not be had: Timeout (1s) while waiting for lock for transaction log file " + mailbox.IndexLog, unconfirmed.Message, StringComparison.Ordinal);
         }
     }
 

@@ -82,6 +82,16 @@ public static class MailboxVerifier
     /// <summary>What is re-checked: Info (mail Dovecot has not seen yet) is what a live mailbox shows anyway.</summary>
     private static bool Matters(IndexDamage damage) => damage.Severity >= DamageSeverity.Warning;
 
+    /// <summary>
+    /// The read under the lock. What it excludes, from Dovecot 2.3's maildir-sync.c and maildir-save.c: a Maildir sync
+    /// takes the dovecot-uidlist.lock dotlock first and then the dovecot.index.log lock, and holds both while it lists
+    /// cur/ and new/, renames files for flag changes, unlinks expunged ones, rewrites the uidlist and commits to the
+    /// log; a save holds both from moving its files into new/ or cur/ until its appends are in the log. A transaction
+    /// that only appends to the log (flag changes, expunge requests, cache offsets) holds the log lock. So with both
+    /// held, index, logs, uidlist and folders are as a finished change left them. (A save that needs no UIDs may go
+    /// on without the uidlist lock when it is busy; its files then wait in new/ for the next sync, as with any
+    /// concurrent Dovecot process.)
+    /// </summary>
     private static IReadOnlyList<IndexDamage> Confirm(MailboxLocation mailbox, MailboxLockOptions lockOptions, IReadOnlyList<IndexDamage> found, CancellationToken cancellationToken)
     {
         bool maildir = string.Equals(mailbox.Format, "maildir", StringComparison.OrdinalIgnoreCase);

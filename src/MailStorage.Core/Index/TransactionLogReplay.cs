@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Threading;
 using MailStorage.Core.Caching;
 using MailStorage.Core.Interop;
-using Microsoft.Win32.SafeHandles;
 
 namespace MailStorage.Core.Index;
 
@@ -43,7 +43,7 @@ public sealed class MailboxMessage
 /// log past the index's <c>log_file_head_offset</c> applied in order (mail-index-sync-update.c, simplified to
 /// appends, flag and keyword updates, external expunges and base-header updates).
 /// </summary>
-public sealed class MailboxState
+public sealed partial class MailboxState
 {
     private MessageList messages = new();
     private readonly List<IndexProblem> problems = new();
@@ -95,6 +95,18 @@ public sealed class MailboxState
     /// <summary>Reads <c>dovecot.index</c>, <c>.log.2</c> and <c>.log</c> from an index folder (any may be missing) and replays.</summary>
     public static MailboxState Load(string indexDirectory)
     {
+        MailboxState state = LoadOnce(indexDirectory);
+        for (int read = 2; read <= Reads && state.CaughtMidAppend(); read++)
+        {
+            Thread.Sleep(read);
+            state = LoadOnce(indexDirectory);
+        }
+
+        return state;
+    }
+
+    private static MailboxState LoadOnce(string indexDirectory)
+    {
         string indexPath = Path.Combine(indexDirectory, IndexName);
         string logPath = Path.Combine(indexDirectory, LogName);
         string log2Path = Path.Combine(indexDirectory, Log2Name);
@@ -117,6 +129,18 @@ public sealed class MailboxState
         ArgumentNullException.ThrowIfNull(indexDirectory);
         ArgumentNullException.ThrowIfNull(cache);
         string dir = Path.GetFullPath(indexDirectory);
+        MailboxState state = LoadOnce(dir, cache, mode);
+        for (int read = 2; read <= Reads && state.CaughtMidAppend(); read++)
+        {
+            Thread.Sleep(read);
+            state = LoadOnce(dir, cache, mode);
+        }
+
+        return state;
+    }
+
+    private static MailboxState LoadOnce(string dir, IndexCache cache, IndexCacheMode mode)
+    {
         lock (cache.LoadGate)
         {
             if (mode == IndexCacheMode.BufferedFlush)
@@ -232,37 +256,6 @@ public sealed class MailboxState
         next.LogPosition = (grown.Header.FileSeq, grown.SyncOffset);
         next.FixNextUid();
         return next;
-    }
-
-    /// <summary>
-    /// Whether .log.2 was read as the very file read as .log: Dovecot rotates by link(.log, .log.2) and then renames
-    /// the new log over .log, so for a moment both names are one file. Dovecot's reader then ignores .log.2, comparing
-    /// inodes (mail-transaction-log-file.c); so does this one, rather than calling it a duplicate sequence.
-    /// </summary>
-    private static bool SameFile(FileStamp? log2, FileStamp? log) => log2 is { } a && log is { } b && a.SameFile(b);
-
-    private static bool SameFile((ulong Device, ulong Inode, long Size) log2, (ulong Device, ulong Inode, long Size) log) =>
-        log2.Device == log.Device && log2.Inode == log.Inode;
-
-    /// <summary>A log and the file it was read from (device and inode), or null when there is none.</summary>
-    private static TransactionLogFile? ReadLog(string path, out FileStamp? stamp)
-    {
-        stamp = null;
-        SafeFileHandle handle;
-        try
-        {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-
-        using (handle)
-        {
-            stamp = Libc.NoFollow.Stamp(handle, path);
-            return TransactionLogFile.Parse(IndexFile.ReadAll(handle), path);
-        }
     }
 
     private static T? TryRead<T>(string path, Func<string, T> read)

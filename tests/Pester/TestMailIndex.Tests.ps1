@@ -123,6 +123,38 @@ Describe 'Test-MailIndex' {
         $text | Should -Match 'Error\s+IndexNextUidZero\s+dovecot\.index\s+28\s+FixIndexHeader\s+next_uid=0'
     }
 
+    It 'confirms a problem under Dovecot''s lock, and only warns when the lock cannot be had' {
+        $copy = New-MailRootCopy
+        Set-UInt32 (Join-Path $copy 'dovecot.index') 28 0
+        $before = @(Get-ChildItem -Force -Name $copy | Sort-Object)
+        $confirmed = @(Test-MailIndex -Path $copy -ConfigPath $Conf)
+        $confirmed.Code | Should -Be @('IndexNextUidZero')
+        $confirmed[0].Severity | Should -Be 'Error'
+        $confirmed[0].ConfirmedUnderLock | Should -BeTrue
+        ($confirmed[0] | Format-List | Out-String) | Should -Match 'ConfirmedUnderLock\s+:\s+True'
+        # The uidlist dotlock came and went; the fcntl lock on the log is the kernel's only.
+        @(Get-ChildItem -Force -Name $copy | Sort-Object) | Should -Be $before
+
+        # Dovecot's side: a classic fcntl write lock on dovecot.index.log, as Dovecot holds it while it writes.
+        $start = [Diagnostics.ProcessStartInfo]::new('python3')
+        foreach ($a in '-c', "import fcntl, sys, time`nf = open(sys.argv[1], 'r+')`nfcntl.lockf(f, fcntl.LOCK_EX)`nprint('locked', flush=True)`ntime.sleep(60)", (Join-Path $copy 'dovecot.index.log')) {
+            $start.ArgumentList.Add($a)
+        }
+        $start.RedirectStandardOutput = $true
+        $holder = [Diagnostics.Process]::Start($start)
+        try {
+            $holder.StandardOutput.ReadLine() | Should -Be 'locked'
+            $unconfirmed = @(Test-MailIndex -Path $copy -LockTimeout 0)
+            $unconfirmed.Code | Should -Be @('IndexNextUidZero')
+            $unconfirmed[0].Severity | Should -Be 'Warning'
+            $unconfirmed[0].ConfirmedUnderLock | Should -BeFalse
+            $unconfirmed[0].Message | Should -BeLike "next_uid=0 (not confirmed: Dovecot may have been writing, and the mailbox lock to look again could not be had: *WRITE lock held by pid $($holder.Id)))"
+        } finally {
+            $holder.Kill()
+            $holder.WaitForExit()
+        }
+    }
+
     It 'writes TestMailIndexPathNotFound for a missing folder and goes on' {
         $missing = Join-Path $Root 'no-such-folder'
         $out = @($missing, $Maildir | Test-MailIndex -Quiet -ErrorVariable errors -ErrorAction SilentlyContinue)

@@ -3,7 +3,9 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Threading;
 using MailStorage.Core.Caching;
+using MailStorage.Core.Interop;
 
 namespace MailStorage.Core.Index;
 
@@ -41,7 +43,7 @@ public sealed class MailboxMessage
 /// log past the index's <c>log_file_head_offset</c> applied in order (mail-index-sync-update.c, simplified to
 /// appends, flag and keyword updates, external expunges and base-header updates).
 /// </summary>
-public sealed class MailboxState
+public sealed partial class MailboxState
 {
     private MessageList messages = new();
     private readonly List<IndexProblem> problems = new();
@@ -93,13 +95,25 @@ public sealed class MailboxState
     /// <summary>Reads <c>dovecot.index</c>, <c>.log.2</c> and <c>.log</c> from an index folder (any may be missing) and replays.</summary>
     public static MailboxState Load(string indexDirectory)
     {
+        MailboxState state = LoadOnce(indexDirectory);
+        for (int read = 2; read <= Reads && state.CaughtMidAppend(); read++)
+        {
+            Thread.Sleep(read);
+            state = LoadOnce(indexDirectory);
+        }
+
+        return state;
+    }
+
+    private static MailboxState LoadOnce(string indexDirectory)
+    {
         string indexPath = Path.Combine(indexDirectory, IndexName);
         string logPath = Path.Combine(indexDirectory, LogName);
         string log2Path = Path.Combine(indexDirectory, Log2Name);
         IndexFile? index = TryRead(indexPath, IndexFile.Read);
-        TransactionLogFile? log = TryRead(logPath, TransactionLogFile.Read);
-        TransactionLogFile? log2 = TryRead(log2Path, TransactionLogFile.Read);
-        return Replay(index, log2, log);
+        TransactionLogFile? log = ReadLog(logPath, out FileStamp? logFile);
+        TransactionLogFile? log2 = ReadLog(log2Path, out FileStamp? log2File);
+        return Replay(index, SameFile(log2File, logFile) ? null : log2, log);
     }
 
     /// <summary>
@@ -115,6 +129,18 @@ public sealed class MailboxState
         ArgumentNullException.ThrowIfNull(indexDirectory);
         ArgumentNullException.ThrowIfNull(cache);
         string dir = Path.GetFullPath(indexDirectory);
+        MailboxState state = LoadOnce(dir, cache, mode);
+        for (int read = 2; read <= Reads && state.CaughtMidAppend(); read++)
+        {
+            Thread.Sleep(read);
+            state = LoadOnce(dir, cache, mode);
+        }
+
+        return state;
+    }
+
+    private static MailboxState LoadOnce(string dir, IndexCache cache, IndexCacheMode mode)
+    {
         lock (cache.LoadGate)
         {
             if (mode == IndexCacheMode.BufferedFlush)
@@ -132,6 +158,10 @@ public sealed class MailboxState
             // missing name goes to the server every time (0.7 ms of a 0.8 ms load on the GlusterFS test bed).
             bool log2StillMissing = previous is { Log2: null, Log: { } before } && log != null && log.Epoch == before.Epoch;
             var log2 = log2StillMissing ? null : Reuse(previous?.Log2, cache, Path.Combine(dir, Log2Name), mode, (bytes, path, old) => old?.Extend(bytes) ?? TransactionLogFile.Parse(bytes, path));
+            if (log2 != null && log != null && SameFile(cache.Get(Path.Combine(dir, Log2Name), mode).Identity, cache.Get(Path.Combine(dir, LogName), mode).Identity))
+            {
+                log2 = null;
+            }
 
             MailboxState state;
             // Reuse returns the previous parse for unchanged content and extends only the previous parse, so an extension

@@ -76,6 +76,56 @@ internal static partial class Libc
             }
         }
 
+        /// <summary>What identifies an open file's content at one moment, from fstat.</summary>
+        internal static FileStamp Stamp(SafeFileHandle handle, string path)
+        {
+            bool added = false;
+            handle.DangerousAddRef(ref added);
+            try
+            {
+                int result;
+                stat_t st;
+                do
+                {
+                    result = fstat((int)handle.DangerousGetHandle(), out st);
+                }
+                while (result < 0 && LastErrno == EINTR);
+                Check(result, "fstat", path);
+                return FileStamp.Of(st);
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+        }
+
+        /// <summary>The stamp of what <paramref name="path"/> names now (a symlink itself, not followed), or null when nothing.</summary>
+        internal static FileStamp? StampOfLink(string path)
+        {
+            int result;
+            stat_t st;
+            do
+            {
+                result = lstat(path, out st);
+            }
+            while (result < 0 && LastErrno == EINTR);
+            if (result < 0)
+            {
+                int errno = LastErrno;
+                if (errno is ENOENT or ENOTDIR)
+                {
+                    return null;
+                }
+
+                throw Failure("lstat", path, errno);
+            }
+
+            return FileStamp.Of(st);
+        }
+
         /// <summary>lstat's type bits (S_IFMT) of a path, or 0 when it does not exist.</summary>
         internal static uint TypeOfLink(string path)
         {
@@ -100,4 +150,17 @@ internal static partial class Libc
             return st.st_mode & S_IFMT;
         }
     }
+}
+
+/// <summary>
+/// A file's identity (device and inode) and the attributes any write or rename changes (size, mtime and ctime to the
+/// nanosecond): equal stamps before and after a read mean the read saw one version of the file.
+/// </summary>
+internal readonly record struct FileStamp(ulong Device, ulong Inode, long Size, long MtimeSeconds, long MtimeNanoseconds, long CtimeSeconds, long CtimeNanoseconds)
+{
+    /// <summary>Whether both stamps name the same file (device and inode), whatever its content.</summary>
+    internal bool SameFile(FileStamp other) => Device == other.Device && Inode == other.Inode;
+
+    internal static FileStamp Of(in Libc.stat_t st) =>
+        new(st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
 }

@@ -29,6 +29,13 @@ public sealed record IndexDamage(
     /// <summary>Whether a repair can fix it without an administrator.</summary>
     public bool Repairable => Repair is not (RepairAction.None or RepairAction.Report);
 
+    /// <summary>
+    /// Whether the problem was found again with the mailbox locked as Dovecot's writers lock it (the lock_method lock on
+    /// dovecot.index.log, and for Maildir the dovecot-uidlist.lock dotlock), so no writer was half-way through a change:
+    /// a problem of the files, not of the moment they were read. False when the files were only read without a lock.
+    /// </summary>
+    public bool ConfirmedUnderLock { get; init; }
+
     /// <summary><c>/path/dovecot.index (offset 28): Error IndexNextUidZero: next_uid=0</c>.</summary>
     public override string ToString() =>
         File + (Offset is { } offset ? " (offset " + offset.ToString(CultureInfo.InvariantCulture) + ")" : string.Empty) + ": " +

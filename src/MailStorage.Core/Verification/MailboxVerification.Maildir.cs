@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using MailStorage.Core.Index;
+using MailStorage.Core.Interop;
 
 namespace MailStorage.Core.Verification;
 
@@ -102,6 +103,8 @@ internal sealed partial class MailboxVerification
         foreach (string folder in new[] { "cur", "new" })
         {
             string dir = Path.Combine(mailbox.MailDirectory, folder);
+            // A file renamed while the folder is listed (a flag change) can be missed by readdir: see ChangedSinceRead.
+            stamps[dir] = Libc.NoFollow.StampOfLink(dir);
             if (!Directory.Exists(dir))
             {
                 continue;

@@ -12,7 +12,7 @@ using Microsoft.Win32.SafeHandles;
 namespace MailStorage.Core.Verification;
 
 /// <summary>
-/// One run of <see cref="MailboxVerifier.Verify"/>: reads the mailbox's files once (never through a symlink), lets
+/// One run of <see cref="MailboxVerifier.Verify(MailboxLocation, IActivityLog?)"/>: reads the mailbox's files once (never through a symlink), lets
 /// the readers in Core/Index find what they find, maps their problems to <see cref="IndexDamageKind"/>, and adds the
 /// checks no single reader can make. The checks live in files named by the file they concern
 /// (MailboxVerification.Index.cs, .Log.cs, .Cache.cs, .UidList.cs, .Maildir.cs).
@@ -34,6 +34,7 @@ internal sealed partial class MailboxVerification
     private readonly Dictionary<IndexDamageKind, int> perKind = new();
     private readonly HashSet<(string File, IndexDamageKind Code)> found = new();
     private readonly Dictionary<string, byte[]> contents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FileStamp?> stamps = new(StringComparer.Ordinal);
 
     private IndexFile? index;
     private TransactionLogFile? log;
@@ -74,12 +75,16 @@ internal sealed partial class MailboxVerification
 
     internal void Run()
     {
+        // In the order Dovecot opens them (mail_index_open, then the log the index points into): the index, the head
+        // log, then .log.2. A log read after the index is never older than the index, and a rotation between the two
+        // log reads shows .log.2 as the .log read just before (see SameFileAsLog), never a .log.2 older than the
+        // index's log with a .log newer than it.
         byte[]? bytes = ReadFile(IndexPath);
         index = bytes == null ? null : IndexFile.Parse(bytes, IndexPath);
-        bytes = ReadFile(Log2Path);
-        log2 = bytes == null ? null : TransactionLogFile.Parse(bytes, Log2Path);
         bytes = ReadFile(LogPath);
         log = bytes == null ? null : TransactionLogFile.Parse(bytes, LogPath);
+        bytes = ReadFile(Log2Path);
+        log2 = bytes == null || SameFileAsLog(Log2Path) ? null : TransactionLogFile.Parse(bytes, Log2Path);
         bytes = ReadFile(CachePath);
         cache = bytes == null ? null : CacheFile.Parse(bytes, CachePath);
         if (IsMaildir)
@@ -114,6 +119,21 @@ internal sealed partial class MailboxVerification
             CheckMaildir();
         }
     }
+
+    /// <summary>
+    /// Whether a file read (or found missing, or a Maildir folder listed) is not what its name names now: another
+    /// file (renamed over, rotated), or the same file with another size, mtime or ctime (written while being read).
+    /// A problem found in such a read may be a writer's half-done change rather than damage.
+    /// </summary>
+    internal bool ChangedSinceRead() => stamps.Any(s => Libc.NoFollow.StampOfLink(s.Key) != s.Value);
+
+    /// <summary>
+    /// Whether <paramref name="path"/> (.log.2) was read as the very file read as dovecot.index.log: Dovecot rotates
+    /// by link(.log, .log.2) and then renaming the new log over .log, so for a moment both names are one file.
+    /// Dovecot's reader ignores .log.2 then, comparing inodes (mail-transaction-log-file.c); so does this one.
+    /// </summary>
+    private bool SameFileAsLog(string path) =>
+        stamps.GetValueOrDefault(LogPath) is { } logStamp && stamps.GetValueOrDefault(path) is { } stamp && stamp.SameFile(logStamp);
 
     /// <summary>The problems, in file order and by offset, with the counts of those past <see cref="PerKindLimit"/>.</summary>
     internal IReadOnlyList<IndexDamage> Result()
@@ -175,6 +195,7 @@ internal sealed partial class MailboxVerification
     /// </summary>
     private byte[]? ReadFile(string path)
     {
+        stamps[path] = Libc.NoFollow.StampOfLink(path);
         uint type = Libc.NoFollow.TypeOfLink(path);
         if (type == 0)
         {
@@ -201,6 +222,8 @@ internal sealed partial class MailboxVerification
             return null;
         }
 
+        // What was opened, not what the name showed a moment before: ChangedSinceRead compares the name with it.
+        stamps[path] = Libc.NoFollow.Stamp(handle, path);
         (uint openedType, long size) = Libc.NoFollow.TypeAndSize(handle, path);
         if (openedType != Libc.NoFollow.S_IFREG)
         {

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using MailStorage.Core.Locking;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Reporting;
 using MailStorage.Core.Verification;
@@ -22,6 +23,7 @@ public sealed class TestMailIndexCommand : MailboxIndexCmdlet
     private const int ProgressId = 0x4d56;
 
     private readonly Queue<Pending> pending = new();
+    private MailboxLockOptions lockOptions = new();
     private ProgressRecord? progress;
     private int verified;
     private int damaged;
@@ -38,6 +40,26 @@ public sealed class TestMailIndexCommand : MailboxIndexCmdlet
     /// <summary>Write only <c>$true</c> (no problem at -Severity or above) or <c>$false</c> per mailbox.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
+
+    /// <summary>
+    /// The Dovecot configuration (dovecot.conf) whose lock_method and dotlock_use_excl the confirming lock uses; default:
+    /// Dovecot's (fcntl).
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>
+    /// How long to wait for a mailbox's lock to confirm a problem found while Dovecot may be writing, in seconds; 0 tries
+    /// once. A problem not confirmed in time is reported as a Warning that says so. Default: 3.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public int LockTimeout { get; set; } = 3;
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() =>
+        lockOptions = MailIndexLockRequest.Options(this, ErrorPrefix, null, false, LockTimeout, false, ConfigPath, null);
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -104,7 +126,8 @@ public sealed class TestMailIndexCommand : MailboxIndexCmdlet
 
         // Verification runs on the thread pool, where a cmdlet may not write: its verbose lines wait with its results.
         var log = new ActivityLog();
-        pending.Enqueue(new Pending(mailbox, Task.Run(() => MailboxVerifier.Verify(mailbox, log), token), log));
+        MailboxLockOptions options = lockOptions;
+        pending.Enqueue(new Pending(mailbox, Task.Run(() => MailboxVerifier.Verify(mailbox, options, token, log), token), log));
         while (pending.Count > 0 && pending.Peek().Work.IsCompleted)
         {
             WriteNext();

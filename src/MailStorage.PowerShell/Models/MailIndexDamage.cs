@@ -25,6 +25,7 @@ public sealed class MailIndexDamage
         Message = damage.Message;
         Repair = Enum.TryParse(damage.Repair.ToString(), out MailIndexRepairAction repair) ? repair : MailIndexRepairAction.Report;
         RepairDescription = damage.RepairDescription;
+        ConfirmedUnderLock = damage.ConfirmedUnderLock;
         IndexDirectory = mailbox.IndexDirectory;
         ControlDirectory = mailbox.ControlDirectory;
         MailDirectory = mailbox.MailDirectory;
@@ -57,6 +58,12 @@ public sealed class MailIndexDamage
 
     /// <summary>The repair's change in detail (<c>next_uid 0 -> 24</c>), or why nothing can be done automatically.</summary>
     public string RepairDescription { get; }
+
+    /// <summary>
+    /// Whether the problem was found again with the mailbox locked as Dovecot's writers lock it, so it is in the files
+    /// and not a change Dovecot was half-way through when they were read.
+    /// </summary>
+    public bool ConfirmedUnderLock { get; }
 
     /// <summary>The mailbox's index folder.</summary>
     public string IndexDirectory { get; }

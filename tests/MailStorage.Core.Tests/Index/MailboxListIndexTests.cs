@@ -75,9 +75,14 @@ public sealed class MailboxListIndexTests
         Must(mailbox, "mailbox", "delete", "Box2.F3");
         Must(mailbox, "mailbox", "rename", "Box3.F40", "Renamed");
 
+        // Read before doveadm's status of every folder below: on a loaded machine its updates of the cached statuses
+        // can grow the log past rewrite_min_log_bytes, and Dovecot then writes the tail into the index file.
+        MailboxListIndex tail = MailboxListIndex.Read(mailbox.Maildir, '.');
+        Assert.Empty(tail.Problems);
+        Assert.True(tail.Map.FromIndex);
+        Assert.True(tail.Map.Records.Any(r => string.Equals(r.File, listIndex + ".log", StringComparison.Ordinal)), "nothing came from the log tail");
+
         MailboxListIndex list = AssertSameAsDovecot(mailbox);
-        Assert.True(list.Map.FromIndex);
-        Assert.True(list.Map.Records.Any(r => string.Equals(r.File, listIndex + ".log", StringComparison.Ordinal)), "nothing came from the log tail");
         Assert.True(list.Mailboxes.Count > 160);
         Assert.Equal(2u, list.Find("Box1.F7")!.Status!.Messages);
     }

@@ -7,13 +7,16 @@ namespace MailStorage.ConfigAnalyzer.Settings;
 /// <summary>
 /// The settings of one scope: the root of a filter block, or one section instance such as
 /// <c>namespace inbox</c>. Holds only what the configuration assigned; defaults come from the definition.
+/// An effective view (<see cref="DovecotConfig.GetEffective"/>) shares the nodes only one block contributes to,
+/// so such a node's <see cref="Parent"/> is the equivalent scope of the block it came from.
 /// </summary>
 public sealed class SettingsNode
 {
     private readonly Dictionary<string, SettingValue> values = new Dictionary<string, SettingValue>(StringComparer.Ordinal);
     private readonly List<string> order = new List<string>();
     private readonly List<SettingsNode> children = new List<SettingsNode>();
-    private readonly Dictionary<string, SettingsNode> childIndex = new Dictionary<string, SettingsNode>(StringComparer.Ordinal);
+    // Keyed by (type, key) rather than "type/key": a lookup per assignment then allocates nothing.
+    private readonly Dictionary<(string Type, string Key), SettingsNode> childIndex = new Dictionary<(string Type, string Key), SettingsNode>();
 
     internal SettingsNode(SectionDefinition definition, string name, string key, SourceLocation location, SettingsNode? parent)
     {
@@ -64,7 +67,7 @@ public sealed class SettingsNode
     public SettingValue? Get(string name) => values.TryGetValue(name, out var v) ? v : null;
 
     /// <summary>The section instance of that type and key, if opened.</summary>
-    public SettingsNode? FindChild(string type, string key) => childIndex.TryGetValue(type + "/" + key, out var n) ? n : null;
+    public SettingsNode? FindChild(string type, string key) => childIndex.TryGetValue((type, key), out var n) ? n : null;
 
     internal void Set(SettingValue value)
     {
@@ -85,39 +88,14 @@ public sealed class SettingsNode
         }
 
         var node = new SettingsNode(definition, name, key, location, this);
-        children.Add(node);
-        childIndex[definition.Type + "/" + key] = node;
+        AddChild(node);
         return node;
     }
 
-    internal SettingsNode CloneInto(SettingsNode? parent)
+    /// <summary>Adds a section instance not yet present (for a merged view, possibly a node of another tree).</summary>
+    internal void AddChild(SettingsNode child)
     {
-        var copy = new SettingsNode(Definition, Name, Key, Location, parent);
-        copy.MergeFrom(this);
-        return copy;
-    }
-
-    /// <summary>Overlays another scope's assignments onto this one (a more specific filter onto a general one).</summary>
-    internal void MergeFrom(SettingsNode other)
-    {
-        foreach (var value in other.Values)
-        {
-            Set(value);
-        }
-
-        foreach (var child in other.children)
-        {
-            var mine = FindChild(child.Type, child.Key);
-            if (mine == null)
-            {
-                mine = child.CloneInto(this);
-                children.Add(mine);
-                childIndex[child.Type + "/" + child.Key] = mine;
-            }
-            else
-            {
-                mine.MergeFrom(child);
-            }
-        }
+        children.Add(child);
+        childIndex[(child.Type, child.Key)] = child;
     }
 }

@@ -1,0 +1,68 @@
+using System;
+using System.IO;
+using System.Linq;
+using MailStorage.Bench;
+using MailStorage.ConfigAnalyzer.Rules;
+using MailStorage.ConfigAnalyzer.Settings;
+using MailStorage.ConfigAnalyzer.Tests.Oracle;
+using Xunit;
+
+namespace MailStorage.ConfigAnalyzer.Tests.Settings;
+
+/// <summary>
+/// Tests that measure the process's GC heap. They run alone, after the parallel tests: another test allocating
+/// beside them would be counted as theirs.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasured
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Memory-measured reads";
+}
+
+/// <summary>
+/// A big configuration costs memory in proportion to its size: the tree bench/config-memory.sh generates (50 MB
+/// there), here at 1 MB with a filter every 25 tenants, read and linted in-process.
+/// </summary>
+[Collection(MemoryMeasured.Name)]
+public sealed class MemoryTests : IDisposable
+{
+    private readonly string dir = Path.Combine(Path.GetTempPath(), "msmemory-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(dir, true);
+
+    [Fact]
+    public void GeneratedTreeReadsAsDoveconfDoes()
+    {
+        string main = BigConfig.Write(dir, 256 * 1024, filterEvery: 25);
+        var doveconf = Doveconf.Run(dir, null, "-c", main, "-n");
+        Assert.True(doveconf.ExitCode == 0, doveconf.Stderr);
+        var config = ConfigReader.Read(main);
+        Assert.Null(config.FatalError);
+        Assert.True(config.Blocks.Count > 10, config.Blocks.Count + " blocks");
+        Assert.Equal(Doveconf.StripHeader(doveconf.Stdout), DoveconfWriter.Render(config).Trim('\n'));
+    }
+
+    // The linter holds one scope per filter block, each with the settings in effect there; each was a copy of
+    // the global tree, so the 90 blocks of a 1 MB tree held 200 times its size.
+    [Fact]
+    public void EffectiveSettingsOfEveryBlockStayProportionalToTheFile()
+    {
+        string main = BigConfig.Write(dir, 1024 * 1024, filterEvery: 25);
+        long size = Directory.EnumerateFiles(dir, "*.conf", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var config = ConfigReader.Read(main);
+        Assert.Null(config.FatalError);
+        Assert.True(config.Blocks.Count > 50, config.Blocks.Count + " blocks");
+        long afterRead = GC.GetTotalMemory(forceFullCollection: true);
+        var scopes = config.Blocks.Select(b => new LintScope(config, null, b)).ToList();
+        long afterScopes = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(scopes);
+        GC.KeepAlive(config);
+
+        double read = (double)(afterRead - before) / size, views = (double)(afterScopes - afterRead) / size;
+        Assert.True(read < 10, FormattableString.Invariant($"reading held {read:F1}x the {size} bytes of the tree"));
+        Assert.True(views < 10, FormattableString.Invariant($"the effective settings of {scopes.Count} blocks held {views:F1}x the {size} bytes of the tree"));
+    }
+}

@@ -11,7 +11,8 @@ namespace MailStorage.ConfigAnalyzer.Settings;
 /// The result shares every scope that only one block contributes to instead of copying it: the checks and the
 /// linter ask for one view per filter block, and copying the global tree for each of them made memory and time
 /// grow with (filters x configuration size). Only the scopes several blocks assign to are new nodes, built in
-/// the order a copy-then-fill would give (the most specific block's order, then what each later block adds).
+/// the order a copy-then-fill would give (the most specific block's order, then what each later block adds);
+/// their single-source children are small views of the block's nodes (see <see cref="SettingsNode.ViewUnder"/>).
 /// </remarks>
 internal static class ConfigMerger
 {
@@ -90,7 +91,8 @@ internal static class ConfigMerger
 
         foreach (var list in paths)
         {
-            result.AddChild(list.Count == 1 ? list[0] : Combine(list, result));
+            // A view, not the block's node itself: the child's parent, and so its siblings, must be the merged ones.
+            result.AddChild(list.Count == 1 ? list[0].ViewUnder(result) : Combine(list, result));
         }
 
         return result;

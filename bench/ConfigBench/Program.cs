@@ -8,6 +8,17 @@ using MailStorage.ConfigAnalyzer.Settings;
 // Reads a Dovecot tree in-process (parse, evaluate, render doveconf -n) and times it warm, then times the
 // doveconf -n process on the same tree; prints both medians and their ratio.
 // With --lint [config profile]...: read + lint (what Test-MailStorageConfig does) instead; see LintBench.
+// With --generate DIR MB or --memory read|lint|render FILE: the big-tree memory benchmark; see MemoryBench.
+if (args.Length > 0 && args[0] == "--generate")
+{
+    return MemoryBench.Generate(args.Skip(1).ToArray());
+}
+
+if (args.Length > 2 && args[0] == "--memory")
+{
+    return MemoryBench.Measure(args[1], args[2]);
+}
+
 if (args.Length > 0 && args[0] == "--lint")
 {
     return LintBench.Run(args.Skip(1).ToArray(), 200);

@@ -23,10 +23,12 @@ public static class ConfigLinter
         var rules = (options.Rules ?? RuleCatalog.All).Where(r => profile != null || !r.NeedsProfile).ToList();
         var suppressions = Suppressions.From(config.Directives);
 
+        var cache = new LintCache();
+
         // A configuration Dovecot cannot read gives nothing else to check.
         var scopes = config.FatalError != null
-            ? new List<LintScope> { new LintScope(config, profile, config.Global) }
-            : config.Blocks.Select(b => new LintScope(config, profile, b)).ToList();
+            ? new List<LintScope> { new LintScope(config, profile, config.Global, cache) }
+            : config.Blocks.Select(b => new LintScope(config, profile, b, cache)).ToList();
         if (config.FatalError != null)
         {
             rules = rules.Where(r => r.Id == RuleIdentifiers.DovecotRefusesConfig).ToList();

@@ -13,10 +13,12 @@ namespace MailStorage.ConfigAnalyzer.Rules;
 /// </summary>
 public sealed class LintScope
 {
+    private readonly LintCache cache;
     private List<StoragePath>? paths;
 
-    internal LintScope(DovecotConfig config, StorageProfile? profile, FilterBlock block)
+    internal LintScope(DovecotConfig config, StorageProfile? profile, FilterBlock block, LintCache? cache = null)
     {
+        this.cache = cache ?? new LintCache();
         Config = config;
         Profile = profile;
         Block = block;
@@ -96,7 +98,11 @@ public sealed class LintScope
     public IEnumerable<StoragePath> PathsOf(StoragePathRole role) => Paths.Where(p => p.Role == role);
 
     /// <summary>The mail locations in effect, each with the setting that holds it and where.</summary>
-    public IEnumerable<(MailLocation Location, string Origin, SourceLocation At)> MailLocations()
+    public IEnumerable<(MailLocation Location, string Origin, SourceLocation At)> MailLocations() =>
+        Locations().Select(l => (l.Location, l.Origin, l.At));
+
+    // The mail locations with the assignment each comes from (null for the default mail_location).
+    private IEnumerable<(MailLocation Location, string Origin, SourceLocation At, SettingValue? Assignment)> Locations()
     {
         var global = Assigned("mail_location");
         string globalValue = Value("mail_location");
@@ -106,7 +112,7 @@ public sealed class LintScope
             var own = ns.Get("location");
             if (own != null && own.Value.Length > 0)
             {
-                yield return (MailLocation.Parse(own.Value), "namespace " + ns.Name + " { location }", own.Location);
+                yield return (cache.Location(own), "namespace " + ns.Name + " { location }", own.Location, own);
             }
             else
             {
@@ -116,15 +122,24 @@ public sealed class LintScope
 
         if ((anyNamespaceUsesGlobal || !Sections("namespace").Any()) && globalValue.Length > 0)
         {
-            yield return (MailLocation.Parse(globalValue), "mail_location", global?.Location ?? Anchor);
+            yield return (global != null ? cache.Location(global) : MailLocation.Parse(globalValue), "mail_location", global?.Location ?? Anchor, global);
         }
     }
 
     private List<StoragePath> ResolvePaths()
     {
         var result = new List<StoragePath>();
-        foreach (var (location, origin, at) in MailLocations())
+        string home = Value("mail_home");
+        foreach (var (location, origin, at, assignment) in Locations())
         {
+            // The same assignment (a namespace only the global block sets) resolves alike in every scope.
+            if (assignment != null && cache.TryGetPaths(assignment, home, out var known))
+            {
+                result.AddRange(known);
+                continue;
+            }
+
+            int first = result.Count;
             void Add(StoragePathRole role, string? template)
             {
                 if (template == null || template.Length == 0)
@@ -142,6 +157,10 @@ public sealed class LintScope
             Add(StoragePathRole.Volatile, location.VolatilePath);
             Add(StoragePathRole.ListIndex, location.ListIndexDirectory);
             Add(StoragePathRole.Alt, location.Parameter("ALT"));
+            if (assignment != null)
+            {
+                cache.AddPaths(assignment, home, result.GetRange(first, result.Count - first).ToArray());
+            }
         }
 
         return result;

@@ -11,7 +11,7 @@ namespace MailStorage.ConfigAnalyzer.Settings;
 /// Reads dovecot.conf and its includes in one pass, line by line, the way doveconf 2.3.19 does: every line is
 /// checked against the schema as it is read, and the first error stops reading at doveconf's file and line.
 /// </summary>
-public sealed class ConfigReader
+public sealed partial class ConfigReader
 {
     // Past this many open includes the path itself would exceed PATH_MAX in doveconf.
     private const int MaxPathLength = 4096;
@@ -26,7 +26,8 @@ public sealed class ConfigReader
     // Comment lines meant for MailStorage (suppressions), kept so the linter need not read the files again.
     private const string DirectivePrefix = "mailstorage-";
     private readonly List<ConfigComment> directives = new List<ConfigComment>();
-    private readonly Dictionary<string, string> seenInFilters = new Dictionary<string, string>(StringComparer.Ordinal);
+    // Keyed by (section prefix, key): no string is built per assignment to look it up.
+    private readonly Dictionary<(string Prefix, string Key), string> seenInFilters = new Dictionary<(string Prefix, string Key), string>();
     private readonly Stack<Input> inputs = new Stack<Input>();
 
     // One continuation buffer for the whole read: a backslash on a file's last line joins the next line read,
@@ -46,6 +47,22 @@ public sealed class ConfigReader
     public static DovecotConfig Read(string path, ConfigReadOptions? options = null) => new ConfigReader(options).Run(path);
 
     private DovecotConfig Run(string path)
+    {
+        try
+        {
+            return ReadAll(path);
+        }
+        finally
+        {
+            // Includes opened but not reached when an error stopped the read.
+            foreach (var input in inputs)
+            {
+                input.Dispose();
+            }
+        }
+    }
+
+    private DovecotConfig ReadAll(string path)
     {
         var global = new FilterBlock(ConfigFilter.Global, new SettingsNode(schema.Root, string.Empty, string.Empty, default, null), null);
         blocks.Add(global);
@@ -76,7 +93,7 @@ public sealed class ConfigReader
 
             if (!input.TryReadLine(out var physical))
             {
-                inputs.Pop();
+                inputs.Pop().Dispose();
                 continue;
             }
 
@@ -175,8 +192,7 @@ public sealed class ConfigReader
 
     internal void AssignSetting(Input input, string key, string rawValue, ConfigLineKind kind, SourceLocation location)
     {
-        string fullKey = current.KeyPrefix + key;
-        NoteFilterUse(input, fullKey, key);
+        NoteFilterUse(input, current.KeyPrefix, key);
         string value;
         switch (kind)
         {
@@ -205,9 +221,14 @@ public sealed class ConfigReader
     }
 
     // doveconf warns when a global setting follows a filter that already set it: the filter keeps its value.
-    private void NoteFilterUse(Input input, string fullKey, string key)
+    private void NoteFilterUse(Input input, string prefix, string key)
     {
-        seenInFilters.TryGetValue(fullKey, out var firstPos);
+        if (current.Parent == null && seenInFilters.Count == 0)
+        {
+            return;
+        }
+
+        seenInFilters.TryGetValue((prefix, key), out var firstPos);
         if (current.Parent == null)
         {
             if (firstPos != null)
@@ -222,7 +243,7 @@ public sealed class ConfigReader
 
         if (firstPos == null)
         {
-            seenInFilters[fullKey] = input.Path + " line " + Num(input.LineNumber);
+            seenInFilters[(prefix, key)] = input.Path + " line " + Num(input.LineNumber);
         }
     }
 
@@ -460,11 +481,12 @@ public sealed class ConfigReader
                 }
             }
 
-            byte[] bytes;
+            Input included;
             try
             {
-                // doveconf opens a directory fine and reads nothing from it.
-                bytes = Directory.Exists(file) ? Array.Empty<byte>() : File.ReadAllBytes(file);
+                // doveconf opens every match now and reads each when its turn comes; so do we, so that only the
+                // file being read is in memory, not every file a glob matched. A directory opens fine and is empty.
+                included = Directory.Exists(file) ? new Input(file, Array.Empty<byte>()) : new Input(file, File.OpenRead(file));
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -477,7 +499,7 @@ public sealed class ConfigReader
                 return;
             }
 
-            inputs.Push(new Input(file, bytes));
+            inputs.Push(included);
         }
     }
 
@@ -590,7 +612,10 @@ public sealed class ConfigReader
         return definition.Type == SettingType.Enum && definition.Values.Count > 0 ? definition.Values[0] : definition.Default;
     }
 
-    private static SettingsNode ResolveNode(Section section)
+    // A section's node never changes once made, so it is looked up once per section, not once per assignment.
+    private static SettingsNode ResolveNode(Section section) => section.Node ??= FindOrCreateNode(section);
+
+    private static SettingsNode FindOrCreateNode(Section section)
     {
         var node = section.Block.Root;
         foreach (var step in section.Path)
@@ -782,75 +807,25 @@ public sealed class ConfigReader
 
         public string? KeyPrefixOverride { get; set; }
 
-        public string KeyPrefix
+        // Built once per section: every assignment in it asks.
+        public string KeyPrefix => KeyPrefixOverride ??= BuildKeyPrefix();
+
+        public SettingsNode? Node { get; set; }
+
+        private string BuildKeyPrefix()
         {
-            get
+            if (Path.Count == 0)
             {
-                if (KeyPrefixOverride != null)
-                {
-                    return KeyPrefixOverride;
-                }
-
-                var sb = new StringBuilder();
-                foreach (var step in Path)
-                {
-                    sb.Append(step.Definition.Type).Append('/').Append(step.Key).Append('/');
-                }
-
-                return sb.ToString();
-            }
-        }
-    }
-
-    internal sealed class Input
-    {
-        private readonly byte[] bytes;
-        private int offset;
-
-        public Input(string path, byte[] bytes)
-        {
-            Path = path;
-            this.bytes = bytes;
-        }
-
-        public string Path { get; }
-
-        public int LineNumber { get; private set; }
-
-        public bool Listed { get; set; }
-
-        // Lines end at '\n' (a '\r' before it is dropped); a C string ends at the first NUL, so does the line.
-        public bool TryReadLine(out string line)
-        {
-            line = string.Empty;
-            if (offset >= bytes.Length)
-            {
-                return false;
+                return string.Empty;
             }
 
-            int end = Array.IndexOf(bytes, (byte)'\n', offset);
-            int next = end < 0 ? bytes.Length : end + 1;
-            if (end < 0)
+            var sb = new StringBuilder();
+            foreach (var step in Path)
             {
-                end = bytes.Length;
+                sb.Append(step.Definition.Type).Append('/').Append(step.Key).Append('/');
             }
 
-            int stop = end;
-            if (stop > offset && bytes[stop - 1] == '\r')
-            {
-                stop--;
-            }
-
-            int nul = Array.IndexOf(bytes, (byte)0, offset, stop - offset);
-            if (nul >= 0)
-            {
-                stop = nul;
-            }
-
-            line = Encoding.UTF8.GetString(bytes, offset, stop - offset);
-            offset = next;
-            LineNumber++;
-            return true;
+            return sb.ToString();
         }
     }
 }

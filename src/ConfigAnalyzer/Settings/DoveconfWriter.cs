@@ -155,16 +155,21 @@ public static class DoveconfWriter
         node.Definition.Kind == SectionKind.StrList ? node.Type + "/" : node.Type + "/" + SectionKey(node) + "/";
 
     // doveconf keys a named section by its name (escaped), anything else by its index among its siblings.
+    // The index costs a walk over the siblings, so it is counted only for a section without a name: counted for
+    // every entry of every named section, 1,000 namespaces made rendering quadratic.
     private static string SectionKey(SettingsNode section)
     {
-        int index = section.Parent == null ? 0 : section.Parent.Children.Where(c => c.Type == section.Type).ToList().IndexOf(section);
-        if (section.Definition.Kind != SectionKind.Unique || section.Definition.NameSetting == null)
+        if (section.Definition.Kind == SectionKind.Unique && section.Definition.NameSetting != null)
         {
-            return index.ToString(CultureInfo.InvariantCulture);
+            string name = section.Get(section.Definition.NameSetting)?.Value ?? string.Empty;
+            if (name.Length > 0)
+            {
+                return ConfigReader.EscapeSectionName(name);
+            }
         }
 
-        string name = section.Get(section.Definition.NameSetting)?.Value ?? string.Empty;
-        return name.Length == 0 ? index.ToString(CultureInfo.InvariantCulture) : ConfigReader.EscapeSectionName(name);
+        int index = section.Parent == null ? 0 : section.Parent.Children.Where(c => c.Type == section.Type).ToList().IndexOf(section);
+        return index.ToString(CultureInfo.InvariantCulture);
     }
 
     // doveconf's config_string_cmp: compare up to '=', a key that ends first sorts first, chars as signed bytes.

@@ -7,13 +7,17 @@ namespace MailStorage.ConfigAnalyzer.Settings;
 /// <summary>
 /// The settings of one scope: the root of a filter block, or one section instance such as
 /// <c>namespace inbox</c>. Holds only what the configuration assigned; defaults come from the definition.
+/// An effective view (<see cref="DovecotConfig.GetEffective"/>) shares what only one block contributes to: a
+/// child of a merged scope is a view of that block's node (its own <see cref="Parent"/>, the block's settings
+/// and children), and below it the block's nodes themselves, whose parents are the same scopes of that block.
 /// </summary>
 public sealed class SettingsNode
 {
-    private readonly Dictionary<string, SettingValue> values = new Dictionary<string, SettingValue>(StringComparer.Ordinal);
-    private readonly List<string> order = new List<string>();
-    private readonly List<SettingsNode> children = new List<SettingsNode>();
-    private readonly Dictionary<string, SettingsNode> childIndex = new Dictionary<string, SettingsNode>(StringComparer.Ordinal);
+    private readonly Dictionary<string, SettingValue> values;
+    private readonly List<string> order;
+    private readonly List<SettingsNode> children;
+    // Keyed by (type, key) rather than "type/key": a lookup per assignment then allocates nothing.
+    private readonly Dictionary<(string Type, string Key), SettingsNode> childIndex;
 
     internal SettingsNode(SectionDefinition definition, string name, string key, SourceLocation location, SettingsNode? parent)
     {
@@ -22,6 +26,24 @@ public sealed class SettingsNode
         Key = key;
         Location = location;
         Parent = parent;
+        values = new Dictionary<string, SettingValue>(StringComparer.Ordinal);
+        order = new List<string>();
+        children = new List<SettingsNode>();
+        childIndex = new Dictionary<(string Type, string Key), SettingsNode>();
+    }
+
+    // A view of another node's settings and children under another parent; never changed after it is made.
+    private SettingsNode(SettingsNode source, SettingsNode parent)
+    {
+        Definition = source.Definition;
+        Name = source.Name;
+        Key = source.Key;
+        Location = source.Location;
+        Parent = parent;
+        values = source.values;
+        order = source.order;
+        children = source.children;
+        childIndex = source.childIndex;
     }
 
     /// <summary>What may stand inside this scope.</summary>
@@ -64,7 +86,7 @@ public sealed class SettingsNode
     public SettingValue? Get(string name) => values.TryGetValue(name, out var v) ? v : null;
 
     /// <summary>The section instance of that type and key, if opened.</summary>
-    public SettingsNode? FindChild(string type, string key) => childIndex.TryGetValue(type + "/" + key, out var n) ? n : null;
+    public SettingsNode? FindChild(string type, string key) => childIndex.TryGetValue((type, key), out var n) ? n : null;
 
     internal void Set(SettingValue value)
     {
@@ -85,39 +107,20 @@ public sealed class SettingsNode
         }
 
         var node = new SettingsNode(definition, name, key, location, this);
-        children.Add(node);
-        childIndex[definition.Type + "/" + key] = node;
+        AddChild(node);
         return node;
     }
 
-    internal SettingsNode CloneInto(SettingsNode? parent)
-    {
-        var copy = new SettingsNode(Definition, Name, Key, Location, parent);
-        copy.MergeFrom(this);
-        return copy;
-    }
+    /// <summary>
+    /// The same scope placed under <paramref name="parent"/>, sharing this node's settings and children: a merged
+    /// view's child whose siblings (what doveconf lists and counts sections by) are the merged parent's.
+    /// </summary>
+    internal SettingsNode ViewUnder(SettingsNode parent) => new SettingsNode(this, parent);
 
-    /// <summary>Overlays another scope's assignments onto this one (a more specific filter onto a general one).</summary>
-    internal void MergeFrom(SettingsNode other)
+    /// <summary>Adds a section instance not yet present.</summary>
+    internal void AddChild(SettingsNode child)
     {
-        foreach (var value in other.Values)
-        {
-            Set(value);
-        }
-
-        foreach (var child in other.children)
-        {
-            var mine = FindChild(child.Type, child.Key);
-            if (mine == null)
-            {
-                mine = child.CloneInto(this);
-                children.Add(mine);
-                childIndex[child.Type + "/" + child.Key] = mine;
-            }
-            else
-            {
-                mine.MergeFrom(child);
-            }
-        }
+        children.Add(child);
+        childIndex[(child.Type, child.Key)] = child;
     }
 }

@@ -53,31 +53,14 @@ internal static partial class Libc
         /// <summary>The type bits (S_IFMT) and size of an open file, from fstat.</summary>
         internal static (uint Type, long Size) TypeAndSize(SafeFileHandle handle, string path)
         {
-            bool added = false;
-            handle.DangerousAddRef(ref added);
-            try
-            {
-                int result;
-                stat_t st;
-                do
-                {
-                    result = fstat((int)handle.DangerousGetHandle(), out st);
-                }
-                while (result < 0 && LastErrno == EINTR);
-                Check(result, "fstat", path);
-                return (st.st_mode & S_IFMT, st.st_size);
-            }
-            finally
-            {
-                if (added)
-                {
-                    handle.DangerousRelease();
-                }
-            }
+            stat_t st = Fstat(handle, path);
+            return (st.st_mode & S_IFMT, st.st_size);
         }
 
         /// <summary>What identifies an open file's content at one moment, from fstat.</summary>
-        internal static FileStamp Stamp(SafeFileHandle handle, string path)
+        internal static FileStamp Stamp(SafeFileHandle handle, string path) => FileStamp.Of(Fstat(handle, path));
+
+        private static stat_t Fstat(SafeFileHandle handle, string path)
         {
             bool added = false;
             handle.DangerousAddRef(ref added);
@@ -91,7 +74,7 @@ internal static partial class Libc
                 }
                 while (result < 0 && LastErrno == EINTR);
                 Check(result, "fstat", path);
-                return FileStamp.Of(st);
+                return st;
             }
             finally
             {

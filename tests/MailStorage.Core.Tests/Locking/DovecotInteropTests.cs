@@ -191,20 +191,9 @@ public sealed class DovecotInteropTests
     public void Doveadm_holding_the_uidlist_dotlock_makes_us_time_out_naming_doveadm()
     {
         using var mailbox = DovecotMailbox.Create();
-        // doveadm takes dovecot-uidlist.lock first, then waits for the index log we hold: meanwhile it holds a real
-        // Dovecot dotlock.
-        var log = MailboxLock.Acquire(mailbox.Maildir, new MailboxLockOptions { Method = LockMethod.Fcntl, Timeout = TimeSpan.FromSeconds(5) }, CancellationToken.None);
-        using var heldLog = log.Lock!;
-        mailbox.DeliverToNew("needs a uid");
-        using var fetch = mailbox.Start("fetch", "uid", "mailbox", "INBOX", "all");
-        string uidLock = mailbox.UidList + ".lock";
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.Exists(uidLock) && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(20);
-        }
-
-        Assert.True(File.Exists(uidLock), "doveadm never took dovecot-uidlist.lock");
+        (MailboxLock heldLog, RunningDoveadm fetch, string uidLock) = DoveadmHoldingTheUidListLock(mailbox);
+        using var releasedAtEnd = heldLog;
+        using var endedAtEnd = fetch;
         Assert.Equal(fetch.Pid + ":" + FileLocks.LocalHostname, File.ReadAllText(uidLock));
 
         var attempt = MailboxLock.Acquire(mailbox.Maildir, new MailboxLockOptions { Method = LockMethod.Flock, IncludeUidList = true, Timeout = TimeSpan.FromSeconds(1) }, CancellationToken.None);
@@ -224,19 +213,9 @@ public sealed class DovecotInteropTests
     public void The_uidlist_dotlock_doveadm_holds_is_listed_live_and_not_removed()
     {
         using var mailbox = DovecotMailbox.Create();
-        // As above: doveadm holds dovecot-uidlist.lock while it waits for the index log we hold.
-        var log = MailboxLock.Acquire(mailbox.Maildir, new MailboxLockOptions { Method = LockMethod.Fcntl, Timeout = TimeSpan.FromSeconds(5) }, CancellationToken.None);
-        using var heldLog = log.Lock!;
-        mailbox.DeliverToNew("needs a uid");
-        using var fetch = mailbox.Start("fetch", "uid", "mailbox", "INBOX", "all");
-        string uidLock = mailbox.UidList + ".lock";
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.Exists(uidLock) && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(20);
-        }
-
-        Assert.True(File.Exists(uidLock), "doveadm never took dovecot-uidlist.lock");
+        (MailboxLock heldLog, RunningDoveadm fetch, string uidLock) = DoveadmHoldingTheUidListLock(mailbox);
+        using var releasedAtEnd = heldLog;
+        using var endedAtEnd = fetch;
 
         // Past Dovecot's 2 s before a pid is read, so the verdict rests on doveadm being alive.
         Thread.Sleep(TimeSpan.FromSeconds(2.2));
@@ -251,6 +230,27 @@ public sealed class DovecotInteropTests
         Assert.True(heldLog.Release());
         Assert.Equal(0, fetch.Wait(TimeSpan.FromSeconds(30)).ExitCode);
         Assert.False(File.Exists(uidLock));
+    }
+
+    /// <summary>
+    /// A real Dovecot dotlock held: with the index log locked by us, doveadm fetch takes dovecot-uidlist.lock first and
+    /// then waits for the log. Returns our log lock, the waiting doveadm and the path of its dotlock.
+    /// </summary>
+    private static (MailboxLock Log, RunningDoveadm Fetch, string UidLock) DoveadmHoldingTheUidListLock(DovecotMailbox mailbox)
+    {
+        var log = MailboxLock.Acquire(mailbox.Maildir, new MailboxLockOptions { Method = LockMethod.Fcntl, Timeout = TimeSpan.FromSeconds(5) }, CancellationToken.None);
+        MailboxLock heldLog = log.Lock!;
+        mailbox.DeliverToNew("needs a uid");
+        RunningDoveadm fetch = mailbox.Start("fetch", "uid", "mailbox", "INBOX", "all");
+        string uidLock = mailbox.UidList + ".lock";
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.Exists(uidLock) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+
+        Assert.True(File.Exists(uidLock), "doveadm never took dovecot-uidlist.lock");
+        return (heldLog, fetch, uidLock);
     }
 
     private static void AssertTimedOutNaming(MailboxLockAttempt attempt, int pid, LockMethod method)

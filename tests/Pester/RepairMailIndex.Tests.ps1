@@ -395,6 +395,8 @@ Describe 'Repair-MailIndex' {
                 $run = @{ Path = $copy }
             }
         }
+        # Never the default root: what INBOX's repair copies stays with this test.
+        $run.QuarantinePath = Join-Path $Root ('quarantine-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
         # With -Recurse INBOX is repaired in the mail root itself; the link's target is what must see nothing.
         $alsoWatched = if ($case -eq '.Archive') { $watched } else { $copy }
         $before = (Get-FolderState $watched) + ' | ' + (Get-FolderState $alsoWatched)

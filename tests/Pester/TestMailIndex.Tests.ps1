@@ -202,5 +202,14 @@ Describe 'Test-MailIndex' {
             [Enum]::GetNames($pair[1]) | Should -Be ([Enum]::GetNames($engine)) -Because $pair[0]
             [int[]][Enum]::GetValues($pair[1]) | Should -Be ([int[]][Enum]::GetValues($engine)) -Because $pair[0]
         }
+
+        # A value the mirror lacks (an engine member added without its mirror) fails loudly, never becomes another member.
+        $mirror = [MailStorage.PowerShell.MailIndexDamageKind].Assembly.GetType('MailStorage.PowerShell.EngineEnum', $true).
+            GetMethod('Mirror').MakeGenericMethod([MailStorage.PowerShell.MailIndexDamageKind])
+        $kind = $core.GetType('MailStorage.Core.Verification.IndexDamageKind', $true)
+        $mirror.Invoke($null, @([Enum]::ToObject($kind, 1))) | Should -Be ([MailStorage.PowerShell.MailIndexDamageKind]::SymlinkedIndexFile)
+        $failure = { $mirror.Invoke($null, @([Enum]::ToObject($kind, 9999))) } | Should -Throw -PassThru
+        $failure.Exception.InnerException | Should -BeOfType ([InvalidOperationException])
+        $failure.Exception.InnerException.Message | Should -BeLike '*IndexDamageKind.9999 has no member*out of date*'
     }
 }

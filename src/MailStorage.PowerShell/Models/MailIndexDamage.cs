@@ -19,11 +19,11 @@ public sealed class MailIndexDamage
         this.damage = damage;
         Mailbox = damage.Mailbox;
         File = damage.File;
-        Code = Enum.TryParse(damage.Code.ToString(), out MailIndexDamageKind code) ? code : MailIndexDamageKind.OtherProblem;
-        Severity = (MailIndexDamageSeverity)(int)damage.Severity;
+        Code = EngineEnum.Mirror<MailIndexDamageKind>(damage.Code);
+        Severity = EngineEnum.Mirror<MailIndexDamageSeverity>(damage.Severity);
         Offset = damage.Offset;
         Message = damage.Message;
-        Repair = Enum.TryParse(damage.Repair.ToString(), out MailIndexRepairAction repair) ? repair : MailIndexRepairAction.Report;
+        Repair = EngineEnum.Mirror<MailIndexRepairAction>(damage.Repair);
         RepairDescription = damage.RepairDescription;
         ConfirmedUnderLock = damage.ConfirmedUnderLock;
         IndexDirectory = mailbox.IndexDirectory;

@@ -39,7 +39,7 @@ public sealed class MailIndexRepair
         IndexDirectory = mailbox.IndexDirectory;
         File = left.Damage.File;
         Action = MailIndexRepairAction.Report;
-        Code = Enum.TryParse(left.Damage.Code.ToString(), out MailIndexDamageKind code) ? code : MailIndexDamageKind.OtherProblem;
+        Code = EngineEnum.Mirror<MailIndexDamageKind>(left.Damage.Code);
         Before = left.Damage.Message;
         After = "unchanged";
         Reason = left.Reason;

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Text;
 using MailStorage.ConfigAnalyzer.Syntax;
 
 namespace MailStorage.ConfigAnalyzer.Settings;
@@ -11,6 +10,11 @@ namespace MailStorage.ConfigAnalyzer.Settings;
 /// Reads dovecot.conf and its includes in one pass, line by line, the way doveconf 2.3.19 does: every line is
 /// checked against the schema as it is read, and the first error stops reading at doveconf's file and line.
 /// </summary>
+/// <remarks>
+/// This file holds the line loop and setting assignment; the other concerns are in their own files, as Dovecot
+/// splits config-parser.c: ConfigReader.Sections.cs, .Filters.cs, .Includes.cs, .Variables.cs (value expansion),
+/// .Input.cs (one file being read) and .Obsolete.cs (what ObsoleteSettings calls back).
+/// </remarks>
 public sealed partial class ConfigReader
 {
     private readonly ConfigReadOptions options;

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Text;
 
@@ -13,7 +12,7 @@ namespace MailStorage.Core.Index;
 /// would call the file broken, a <see cref="IndexProblem"/> worded like Dovecot's is collected (with the line
 /// number in the message and the byte offset of the line) and reading goes on with the next line.
 /// </summary>
-public sealed class UidList
+public sealed partial class UidList
 {
     /// <summary>Largest file read (Dovecot has no limit; this keeps a runaway file from exhausting memory).</summary>
     public const long MaxFileSize = 1L << 30;
@@ -82,30 +81,23 @@ public sealed class UidList
 
     private void ParseAll(ReadOnlySpan<byte> data)
     {
-        int position = 0;
-        int lineNumber = 0;
         bool headerRead = false;
         var byFileName = new Dictionary<string, uint>(StringComparer.Ordinal);
         uint previousUid = 0;
-        while (position < data.Length)
+        foreach (RawLine raw in SplitLines(data))
         {
-            ReadOnlySpan<byte> rest = data[position..];
-            int newline = rest.IndexOf((byte)'\n');
-            lineNumber++;
-            if (newline < 0)
+            if (!raw.Terminated)
             {
                 // Dovecot's line reader never returns a line without its LF: a partial append, ignored.
-                Add(position, "UidListUnterminatedLine", "Unexpected garbage at EOF (line " + lineNumber + " has no newline)");
+                Add(raw.Offset, "UidListUnterminatedLine", "Unexpected garbage at EOF (line " + raw.Number + " has no newline)");
                 break;
             }
 
-            string line = Encoding.UTF8.GetString(rest[..newline]);
-            long offset = position;
-            position += newline + 1;
+            string line = Encoding.UTF8.GetString(data.Slice(raw.Offset, raw.Length));
             if (!headerRead)
             {
                 headerRead = true;
-                if (!ReadHeader(line, offset))
+                if (!ReadHeader(line, raw.Offset))
                 {
                     // Dovecot gives up on the whole file here and rebuilds it.
                     return;
@@ -114,26 +106,25 @@ public sealed class UidList
                 continue;
             }
 
-            ReadRecord(line, lineNumber, offset, byFileName, ref previousUid);
+            ReadRecord(line, raw.Number, raw.Offset, byFileName, ref previousUid);
         }
     }
 
     private bool ReadHeader(string line, long offset)
     {
-        if (line.Length < 2 || line[0] < '0' || line[0] > '9' || line[1] != ' ')
+        if (!UidListHeader.HasVersion(line))
         {
             Add(offset, "UidListBadVersion", "Corrupted header (invalid version number)");
             return false;
         }
 
         int version = line[0] - '0';
-        string rest = line[2..];
         uint uidValidity = 0, nextUid = 0;
         switch (version)
         {
             case 1:
-                string[] parts = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length < 2 || !TryUInt(parts[0], out uidValidity) || !TryUInt(parts[1], out nextUid))
+                string[] parts = UidListHeader.Fields(line);
+                if (parts.Length < 2 || !UidListHeader.TryUInt(parts[0], out uidValidity) || !UidListHeader.TryUInt(parts[1], out nextUid))
                 {
                     Add(offset, "UidListBrokenHeader", "Corrupted header (version 1)");
                     return false;
@@ -141,14 +132,14 @@ public sealed class UidList
 
                 break;
             case 3:
-                foreach (string token in rest.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                foreach (string token in UidListHeader.Fields(line))
                 {
                     char key = token[0];
                     string value = token[1..];
                     switch (key)
                     {
                         case 'V':
-                            if (!TryUInt(value, out uidValidity))
+                            if (!UidListHeader.TryUInt(value, out uidValidity))
                             {
                                 Add(offset, "UidListBrokenHeader", "Invalid mailbox UID_VALIDITY: " + value);
                                 return false;
@@ -156,7 +147,7 @@ public sealed class UidList
 
                             break;
                         case 'N':
-                            if (!TryUInt(value, out nextUid))
+                            if (!UidListHeader.TryUInt(value, out nextUid))
                             {
                                 Add(offset, "UidListBrokenHeader", "Invalid mailbox NEXT_UID: " + value);
                                 return false;
@@ -164,7 +155,7 @@ public sealed class UidList
 
                             break;
                         case 'G':
-                            if (value.Length != 32 || !IsHex(value))
+                            if (!UidListHeader.IsGuid(value))
                             {
                                 Add(offset, "UidListBrokenHeader", "Invalid mailbox GUID: " + value);
                                 return false;
@@ -198,18 +189,11 @@ public sealed class UidList
 
     private void ReadRecord(string line, int lineNumber, long offset, Dictionary<string, uint> byFileName, ref uint previousUid)
     {
-        int i = 0;
-        ulong uid = 0;
-        while (i < line.Length && line[i] >= '0' && line[i] <= '9')
+        RecordFields fields = ParseFields(line, withExtensions: Version == 3);
+        ulong uid = fields.Uid;
+        if (!fields.HasUid)
         {
-            // Saturate instead of wrapping as Dovecot's uint32 arithmetic would; "UID too high" below.
-            uid = Math.Min(uid * 10 + (ulong)(line[i] - '0'), uint.MaxValue);
-            i++;
-        }
-
-        if (uid == 0 || i >= line.Length || line[i] != ' ')
-        {
-            Add(offset, "UidListInvalidData", "Invalid data at line " + lineNumber + ": " + line[i..]);
+            Add(offset, "UidListInvalidData", "Invalid data at line " + lineNumber + ": " + fields.Rest);
             return;
         }
 
@@ -235,54 +219,21 @@ public sealed class UidList
             return;
         }
 
-        while (i < line.Length && line[i] == ' ')
+        foreach ((int start, string token) in fields.InvalidExtensions)
         {
-            i++;
+            Add(offset + start, "UidListInvalidExtension", "Invalid extension record, removing: " + token);
         }
 
-        var extensions = new List<string>();
-        if (Version == 3)
+        string fileName = fields.FileName;
+        if (Version == 3 && fileName.Length == 0)
         {
-            while (i < line.Length && line[i] != ':')
-            {
-                int start = i;
-                while (i < line.Length && line[i] != ' ')
-                {
-                    i++;
-                }
-
-                string token = line[start..i];
-                if (token[0] >= 'A' && token[0] <= 'Z')
-                {
-                    extensions.Add(token);
-                }
-                else
-                {
-                    Add(offset + start, "UidListInvalidExtension", "Invalid extension record, removing: " + token);
-                }
-
-                while (i < line.Length && line[i] == ' ')
-                {
-                    i++;
-                }
-            }
-
-            if (i < line.Length && line[i] == ':')
-            {
-                i++;
-            }
-
-            if (i >= line.Length)
-            {
-                Add(offset, "UidListInvalidExtendedFields", "Invalid extended fields at line " + lineNumber + ": " + line);
-                return;
-            }
+            Add(offset, "UidListInvalidExtendedFields", "Invalid extended fields at line " + lineNumber + ": " + line);
+            return;
         }
 
-        string fileName = line[i..];
         if (fileName.Contains('/', StringComparison.Ordinal) || fileName.Length == 0)
         {
-            Add(offset + i, "UidListBrokenFilename", File + ": Broken filename at line " + lineNumber + ": " + fileName);
+            Add(offset + fields.NameStart, "UidListBrokenFilename", File + ": Broken filename at line " + lineNumber + ": " + fileName);
             return;
         }
 
@@ -295,24 +246,8 @@ public sealed class UidList
         }
 
         byFileName[fileName] = (uint)uid;
-        records.Add(new UidListRecord((uint)uid, fileName, extensions, lineNumber, offset));
+        records.Add(new UidListRecord((uint)uid, fileName, fields.Extensions, lineNumber, offset));
     }
 
     private void Add(long offset, string code, string message) => problems.Add(new IndexProblem(File, offset, code, message));
-
-    private static bool TryUInt(string text, out uint value) =>
-        uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-
-    private static bool IsHex(string text)
-    {
-        foreach (char c in text)
-        {
-            if (!char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

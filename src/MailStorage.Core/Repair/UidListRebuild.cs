@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using MailStorage.Core.Index;
 
 namespace MailStorage.Core.Repair;
 
@@ -39,41 +40,48 @@ internal static class UidListRebuild
         ArgumentNullException.ThrowIfNull(input);
         var changes = new List<string>();
         var files = BaseNames(input.MessageFiles);
-        string text = input.Content == null ? string.Empty : Encoding.UTF8.GetString(input.Content);
-        var lines = new List<string>(text.Split('\n'));
-        bool lastUnterminated = lines.Count > 0 && lines[^1].Length > 0;
-        if (!lastUnterminated && lines.Count > 0)
-        {
-            lines.RemoveAt(lines.Count - 1);
-        }
-
-        Header header = lines.Count > 0 ? Header.Parse(lines[0]) : Header.Missing;
-        int firstRecordLine = header.Found ? 1 : 0;
+        UidListSalvage salvage = UidList.Salvage(input.Content ?? Array.Empty<byte>());
+        UidListHeader? header = salvage.Header;
         if (input.Content == null)
         {
             changes.Add("file was missing");
         }
-        else if (!header.Found)
+        else if (header == null)
         {
-            changes.Add("line 1: no header (" + Show(lines.Count > 0 ? lines[0] : string.Empty) + ")");
+            changes.Add("line 1: no header (" + Show(salvage.FirstLine ?? string.Empty) + ")");
         }
 
-        changes.AddRange(header.Problems);
+        if (header?.Version == 1)
+        {
+            changes.Add("version 1 header upgraded to version 3");
+        }
+        else if (header != null && header.Version != 3)
+        {
+            changes.Add("line 1: unsupported version " + N(header.Version) + ", rewritten as version 3");
+        }
+
+        foreach (string token in header?.Dropped ?? new List<string>())
+        {
+            changes.Add("line 1: broken header field dropped: " + Show(token));
+        }
 
         // Every line that parses, in file order.
         var candidates = new List<Candidate>();
-        for (int i = firstRecordLine; i < lines.Count; i++)
+        foreach (UidListSalvage.Line line in salvage.Lines)
         {
-            int lineNumber = i + 1;
-            bool unterminated = lastUnterminated && i == lines.Count - 1;
-            Candidate? parsed = ParseRecord(lines[i], header.Version == 1, lineNumber, out string? why, changes);
-            if (parsed == null)
+            foreach (string token in line.InvalidExtensions)
             {
-                changes.Add("line " + N(lineNumber) + ": dropped (" + why + "): " + Show(lines[i]));
+                changes.Add("line " + N(line.Number) + ": invalid extension field dropped: " + Show(token));
+            }
+
+            if (line.Record is not { } record)
+            {
+                changes.Add("line " + N(line.Number) + ": dropped (" + line.Unparsed + "): " + Show(line.Text));
                 continue;
             }
 
-            if (unterminated)
+            Candidate? parsed = new Candidate(record.Uid, record.Extensions, record.FileName, line.Number);
+            if (!line.Terminated)
             {
                 parsed = Unterminated(parsed, files, input, candidates, changes);
                 if (parsed == null)
@@ -95,7 +103,7 @@ internal static class UidListRebuild
             changes.Add("lines put back in UID order");
         }
 
-        uint uidValidity = header.UidValidity;
+        uint uidValidity = header?.UidValidity ?? 0;
         if (uidValidity == 0)
         {
             uidValidity = input.IndexUidValidity;
@@ -111,16 +119,17 @@ internal static class UidListRebuild
             changes.Add("uidvalidity " + N(uidValidity) + " kept (dovecot.index has " + N(input.IndexUidValidity) + "; Dovecot will reset its index to the uidlist's)");
         }
 
-        uint nextUid = Math.Max(header.NextUid, 1);
+        uint headerNextUid = header?.NextUid ?? 0;
+        uint nextUid = Math.Max(headerNextUid, 1);
         if (kept.Count > 0)
         {
             nextUid = Math.Max(nextUid, kept[^1].Uid + 1);
         }
 
         nextUid = Math.Max(nextUid, input.IndexNextUid);
-        if (header.Found && header.NextUid != 0 && nextUid != header.NextUid)
+        if (header != null && headerNextUid != 0 && nextUid != headerNextUid)
         {
-            changes.Add("next_uid " + N(header.NextUid) + " -> " + N(nextUid));
+            changes.Add("next_uid " + N(headerNextUid) + " -> " + N(nextUid));
         }
 
         // Files no line names: new UIDs, in name order (Maildir names start with the delivery time).
@@ -134,16 +143,16 @@ internal static class UidListRebuild
 
         var output = new StringBuilder();
         output.Append("3 V").Append(N(uidValidity)).Append(" N").Append(N(nextUid));
-        if (header.Guid != null)
+        if (header?.Guid != null)
         {
             output.Append(" G").Append(header.Guid);
         }
-        else if (header.Found)
+        else if (header != null)
         {
             changes.Add("mailbox GUID lost with the header (Dovecot gives the mailbox a new one)");
         }
 
-        foreach (string extension in header.Extensions)
+        foreach (string extension in header?.Extensions ?? new List<string>())
         {
             output.Append(' ').Append(extension);
         }
@@ -164,7 +173,7 @@ internal static class UidListRebuild
         bool changed = input.Content == null || !content.AsSpan().SequenceEqual(input.Content);
         string before = input.Content == null
             ? "missing"
-            : N(input.Content.Length) + " bytes, " + N(lines.Count - firstRecordLine) + " lines, header " + (header.Found ? "V" + N(header.UidValidity) + " N" + N(header.NextUid) : "broken");
+            : N(input.Content.Length) + " bytes, " + N(salvage.Lines.Count) + " lines, header " + (header != null ? "V" + N(header.UidValidity) + " N" + N(header.NextUid) : "broken");
         string after = N(content.Length) + " bytes, " + N(kept.Count) + " records, V" + N(uidValidity) + " N" + N(nextUid);
         return new Outcome(content, changed ? changes : Array.Empty<string>(), before, after, changed, uidValidity, nextUid, kept.Count);
     }
@@ -185,84 +194,6 @@ internal static class UidListRebuild
         }
 
         return bases;
-    }
-
-    /// <summary>Parses one record line as maildir-uidlist.c does (maildir_uidlist_next), or null with why not.</summary>
-    private static Candidate? ParseRecord(string line, bool version1, int lineNumber, out string? why, List<string> changes)
-    {
-        int i = 0;
-        ulong uid = 0;
-        while (i < line.Length && line[i] >= '0' && line[i] <= '9')
-        {
-            uid = Math.Min((uid * 10) + (ulong)(line[i] - '0'), ulong.MaxValue / 16);
-            i++;
-        }
-
-        if (uid == 0 || i >= line.Length || line[i] != ' ')
-        {
-            why = "not a uid and a file name";
-            return null;
-        }
-
-        if (uid >= uint.MaxValue)
-        {
-            why = "UID too high";
-            return null;
-        }
-
-        while (i < line.Length && line[i] == ' ')
-        {
-            i++;
-        }
-
-        var extensions = new List<string>();
-        if (!version1)
-        {
-            while (i < line.Length && line[i] != ':')
-            {
-                int start = i;
-                while (i < line.Length && line[i] != ' ')
-                {
-                    i++;
-                }
-
-                string token = line[start..i];
-                if (token[0] >= 'A' && token[0] <= 'Z')
-                {
-                    extensions.Add(token);
-                }
-                else
-                {
-                    changes.Add("line " + N(lineNumber) + ": invalid extension field dropped: " + Show(token));
-                }
-
-                while (i < line.Length && line[i] == ' ')
-                {
-                    i++;
-                }
-            }
-
-            if (i < line.Length && line[i] == ':')
-            {
-                i++;
-            }
-        }
-
-        string fileName = line[i..];
-        if (fileName.Length == 0)
-        {
-            why = "no file name";
-            return null;
-        }
-
-        if (fileName.Contains('/', StringComparison.Ordinal) || fileName.Any(char.IsControl))
-        {
-            why = "broken file name";
-            return null;
-        }
-
-        why = null;
-        return new Candidate((uint)uid, extensions, fileName, lineNumber);
     }
 
     /// <summary>
@@ -444,90 +375,4 @@ internal static class UidListRebuild
     }
 
     private sealed record Candidate(uint Uid, IReadOnlyList<string> Extensions, string FileName, int Line);
-
-    /// <summary>The header line, read token by token so that one broken token does not lose the others.</summary>
-    private sealed class Header
-    {
-        public static readonly Header Missing = new();
-
-        public bool Found { get; private init; }
-
-        public int Version { get; private init; }
-
-        public uint UidValidity { get; private set; }
-
-        public uint NextUid { get; private set; }
-
-        public string? Guid { get; private set; }
-
-        public List<string> Extensions { get; } = new();
-
-        public List<string> Problems { get; } = new();
-
-        public static Header Parse(string line)
-        {
-            // A record line ("12 :name") is not a header; a header has a version digit and no ':'.
-            if (line.Length < 2 || line[0] < '0' || line[0] > '9' || line[1] != ' ' || line.Contains(':', StringComparison.Ordinal))
-            {
-                return Missing;
-            }
-
-            var header = new Header { Found = true, Version = line[0] - '0' };
-            string[] tokens = line[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (header.Version == 1)
-            {
-                if (tokens.Length >= 1 && uint.TryParse(tokens[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint v1Validity))
-                {
-                    header.UidValidity = v1Validity;
-                }
-
-                if (tokens.Length >= 2 && uint.TryParse(tokens[1], NumberStyles.None, CultureInfo.InvariantCulture, out uint v1Next))
-                {
-                    header.NextUid = v1Next;
-                }
-
-                header.Problems.Add("version 1 header upgraded to version 3");
-                return header;
-            }
-
-            if (header.Version != 3)
-            {
-                header.Problems.Add("line 1: unsupported version " + N(header.Version) + ", rewritten as version 3");
-            }
-
-            foreach (string token in tokens)
-            {
-                char key = token[0];
-                string value = token[1..];
-                switch (key)
-                {
-                    case 'V' when uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out uint validity) && validity != 0:
-                        header.UidValidity = validity;
-                        break;
-                    case 'N' when uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out uint next) && next != 0:
-                        header.NextUid = next;
-                        break;
-                    case 'G' when value.Length == 32 && value.All(char.IsAsciiHexDigit):
-                        header.Guid = value.ToLowerInvariant();
-                        break;
-                    case 'V' or 'N' or 'G':
-                        header.Problems.Add("line 1: broken header field dropped: " + Show(token));
-                        break;
-                    default:
-                        if (char.IsAsciiLetterOrDigit(key) && !value.Any(char.IsControl))
-                        {
-                            header.Extensions.Add(token);
-                        }
-                        else
-                        {
-                            header.Problems.Add("line 1: broken header field dropped: " + Show(token));
-                        }
-
-                        break;
-                }
-            }
-
-            return header;
-        }
-    }
 }

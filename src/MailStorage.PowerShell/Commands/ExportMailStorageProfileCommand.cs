@@ -159,24 +159,13 @@ public sealed class ExportMailStorageProfileCommand : PSCmdlet
                 ConfigPath));
         }
 
-        foreach (var path in ProfileExporter.ConfigPaths(config))
-        {
-            if (path.Prefix == null)
-            {
-                warnings.Add(path.Setting + " = " + path.Template + ": " + path.Reason);
-                continue;
-            }
-
-            WriteVerbose(path.Setting + " = " + path.Template + ": looking at " + path.Prefix);
-            try
-            {
-                detected.Add(FileSystemDetector.DetectNearest(path.Prefix));
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException)
-            {
-                WriteError(new ErrorRecord(ex, "ExportMailStorageProfileDetectFailed", ErrorCategory.ReadError, path.Prefix));
-            }
-        }
+        ProfileExporter.DetectConfigPaths(
+            config,
+            null,
+            detected,
+            warnings,
+            path => WriteVerbose(path.Setting + " = " + path.Template + ": looking at " + path.Prefix),
+            (path, ex) => WriteError(new ErrorRecord(ex, "ExportMailStorageProfileDetectFailed", ErrorCategory.ReadError, path.Prefix)));
     }
 
     private IEnumerable<string> DistinctPaths()

@@ -64,27 +64,17 @@ public sealed class GetMailStorageConfigCommand : PSCmdlet
             }
         }
 
-        string path = ConfigFileArgument.Resolve(this, Path, "GetMailStorageConfig");
-
-        var config = ConfigReader.Read(path);
-        new VerboseLog(this).ConfigFiles(config);
-        foreach (var diagnostic in config.Diagnostics)
+        var config = ConfigFileArgument.Read(this, Path, "GetMailStorageConfig", "GetMailStorageConfigParseFailed", out string path, read =>
         {
-            if (diagnostic.Severity == ConfigDiagnosticSeverity.Warning || diagnostic.Severity == ConfigDiagnosticSeverity.Error)
+            new VerboseLog(this).ConfigFiles(read);
+            foreach (var diagnostic in read.Diagnostics)
             {
-                WriteWarning(diagnostic.DoveconfText);
+                if (diagnostic.Severity == ConfigDiagnosticSeverity.Warning || diagnostic.Severity == ConfigDiagnosticSeverity.Error)
+                {
+                    WriteWarning(diagnostic.DoveconfText);
+                }
             }
-        }
-
-        var fatal = config.FatalError;
-        if (fatal != null)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new InvalidDataException(fatal.DoveconfText),
-                "GetMailStorageConfigParseFailed",
-                fatal.Location != null ? ErrorCategory.ParserError : ErrorCategory.InvalidData,
-                path));
-        }
+        });
 
         var entries = query == null
             ? NonDefault ? DoveconfExport.NonDefault(config) : DoveconfExport.All(config)

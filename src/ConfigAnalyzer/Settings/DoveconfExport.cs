@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 
 namespace MailStorage.ConfigAnalyzer.Settings;
 
@@ -68,6 +69,67 @@ public static class DoveconfExport
         return result;
     }
 
+    /// <summary>
+    /// The settings <c>doveconf -a</c> prints, as entries: every top-level setting with its global value (defaults
+    /// included, hidden ones only when set), then every assignment inside sections, then every assignment inside
+    /// filter blocks.
+    /// </summary>
+    public static IReadOnlyList<ExportedSetting> All(DovecotConfig config)
+    {
+        if (config == null)
+        {
+            throw new ArgumentNullException(nameof(config));
+        }
+
+        var result = RootSettings(config, config.Global.Root, _ => config.Global);
+        foreach (var child in config.Global.Root.Children)
+        {
+            AddAssigned(child, _ => config.Global, result);
+        }
+
+        foreach (var block in config.Blocks.Skip(1))
+        {
+            AddAssigned(block.Root, _ => block, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The settings that apply to a connection, as <c>doveconf -f</c> prints them: each effective value labelled
+    /// with the filter block that assigned it (null for defaults). With <paramref name="changedOnly"/>
+    /// (<c>doveconf -n -f</c>), only values that differ from their defaults.
+    /// </summary>
+    public static IReadOnlyList<ExportedSetting> Effective(DovecotConfig config, ConfigFilter query, bool changedOnly)
+    {
+        if (config == null)
+        {
+            throw new ArgumentNullException(nameof(config));
+        }
+
+        if (query == null)
+        {
+            throw new ArgumentNullException(nameof(query));
+        }
+
+        // The effective tree holds the very SettingValue objects of the blocks: their identity names the block.
+        var origin = new Dictionary<SettingValue, FilterBlock>(ReferenceComparer.Instance);
+        foreach (var block in config.Blocks)
+        {
+            IndexValues(block.Root, block, origin);
+        }
+
+        FilterBlock? BlockOf(SettingValue value) => origin.TryGetValue(value, out var b) ? b : null;
+        var effective = config.GetEffective(query);
+        var result = RootSettings(config, effective, BlockOf);
+        foreach (var child in effective.Children)
+        {
+            AddAssigned(child, BlockOf, result);
+        }
+
+        return changedOnly ? result.Where(e => !e.IsDefault).ToList() : result;
+    }
+
     /// <summary>A value the way <c>doveconf -n</c> prints it after <c>name = </c>.</summary>
     public static string FormatValue(string name, string value, bool showSecrets) => DoveconfWriter.FormatValue(name, value, showSecrets);
 
@@ -129,6 +191,61 @@ public static class DoveconfExport
         }
     }
 
+    // Every schema setting of the root in name order: its assignment, or its default unless the setting is hidden.
+    private static List<ExportedSetting> RootSettings(DovecotConfig config, SettingsNode root, Func<SettingValue, FilterBlock?> blockOf)
+    {
+        var result = new List<ExportedSetting>();
+        foreach (var definition in config.Schema.Root.Settings.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            if (definition.Type == SettingType.Alias)
+            {
+                continue;
+            }
+
+            var assigned = root.Get(definition.Name);
+            if (assigned != null)
+            {
+                result.Add(new ExportedSetting(blockOf(assigned), root, definition.Name, assigned.Value, assigned, SettingValueParser.IsDefault(definition, assigned.Value)));
+            }
+            else if (!definition.Hidden)
+            {
+                string value = definition.Type == SettingType.Enum && definition.Values.Count > 0 ? definition.Values[0] : definition.Default;
+                result.Add(new ExportedSetting(null, root, definition.Name, value, null, isDefault: true));
+            }
+        }
+
+        return result;
+    }
+
+    private static void AddAssigned(SettingsNode node, Func<SettingValue, FilterBlock?> blockOf, List<ExportedSetting> into)
+    {
+        // A named section's name is in its Section path (namespace inbox), as in doveconf's section headers.
+        string? nameSetting = node.Definition.Kind == SectionKind.Unique ? node.Definition.NameSetting : null;
+        foreach (var value in node.Values.Where(v => v.Name != nameSetting))
+        {
+            bool isDefault = value.Definition != null && SettingValueParser.IsDefault(value.Definition, value.Value);
+            into.Add(new ExportedSetting(blockOf(value), node, value.Name, value.Value, value, isDefault));
+        }
+
+        foreach (var child in node.Children)
+        {
+            AddAssigned(child, blockOf, into);
+        }
+    }
+
+    private static void IndexValues(SettingsNode node, FilterBlock block, Dictionary<SettingValue, FilterBlock> into)
+    {
+        foreach (var value in node.Values)
+        {
+            into[value] = block;
+        }
+
+        foreach (var child in node.Children)
+        {
+            IndexValues(child, block, into);
+        }
+    }
+
     private static List<SettingsNode> Ancestry(SettingsNode scope)
     {
         var chain = new List<SettingsNode>();
@@ -139,5 +256,15 @@ public static class DoveconfExport
 
         chain.Reverse();
         return chain;
+    }
+
+    // netstandard2.0 has no ReferenceEqualityComparer.
+    private sealed class ReferenceComparer : IEqualityComparer<SettingValue>
+    {
+        public static readonly ReferenceComparer Instance = new();
+
+        public bool Equals(SettingValue? x, SettingValue? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(SettingValue obj) => RuntimeHelpers.GetHashCode(obj);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using MailStorage.ConfigAnalyzer.Settings;
 using MailStorage.ConfigAnalyzer.Storage;
@@ -37,20 +38,55 @@ public static class ProfileExporter
         var warnings = new List<string>();
         if (config != null)
         {
-            foreach (var path in ConfigPaths(config))
-            {
-                if (path.Prefix == null)
-                {
-                    warnings.Add(path.Setting + " = " + path.Template + ": " + path.Reason);
-                }
-                else
-                {
-                    detected.Add(FileSystemDetector.DetectNearest(path.Prefix, mounts));
-                }
-            }
+            DetectConfigPaths(config, mounts, detected, warnings);
         }
 
         return Build(detected, topology, hosts, sourcePath, warnings);
+    }
+
+    /// <summary>
+    /// Detects the filesystem of each path <paramref name="config"/> uses (<see cref="ConfigPaths"/>): the nearest
+    /// existing parent of its static prefix goes into <paramref name="detected"/>; a path without a static prefix is
+    /// a warning (<c>setting = template: reason</c>) in <paramref name="warnings"/>.
+    /// </summary>
+    /// <param name="config">The configuration whose paths are detected.</param>
+    /// <param name="mounts">The mount table to detect against; null reads the current one for each path.</param>
+    /// <param name="detected">Receives the filesystems found, in <see cref="ConfigPaths"/>' order.</param>
+    /// <param name="warnings">Receives the paths that have no static prefix.</param>
+    /// <param name="looking">Told each prefix before it is detected.</param>
+    /// <param name="failed">
+    /// Told a prefix whose detection failed (<see cref="IOException"/>, <see cref="UnauthorizedAccessException"/>,
+    /// <see cref="InvalidDataException"/>), and the other paths are still detected; without it, the failure propagates.
+    /// </param>
+    public static void DetectConfigPaths(
+        DovecotConfig config,
+        IReadOnlyList<MountInfoEntry>? mounts,
+        ICollection<DetectedFileSystem> detected,
+        ICollection<string> warnings,
+        Action<ConfigPathPrefix>? looking = null,
+        Action<ConfigPathPrefix, Exception>? failed = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(detected);
+        ArgumentNullException.ThrowIfNull(warnings);
+        foreach (var path in ConfigPaths(config))
+        {
+            if (path.Prefix == null)
+            {
+                warnings.Add(path.Setting + " = " + path.Template + ": " + path.Reason);
+                continue;
+            }
+
+            looking?.Invoke(path);
+            try
+            {
+                detected.Add(mounts == null ? FileSystemDetector.DetectNearest(path.Prefix) : FileSystemDetector.DetectNearest(path.Prefix, mounts));
+            }
+            catch (Exception ex) when (failed != null && (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException))
+            {
+                failed(path, ex);
+            }
+        }
     }
 
     /// <summary>

@@ -70,8 +70,11 @@ internal sealed class Dotlock : IFileLock
         }
     }
 
+    /// <summary>What a dotlock's name adds to the name of the file it locks.</summary>
+    public const string Suffix = ".lock";
+
     /// <summary>The lock file of <paramref name="path"/>: <c>path + ".lock"</c>.</summary>
-    public static string LockPathOf(string path) => path + ".lock";
+    public static string LockPathOf(string path) => path + Suffix;
 
     /// <summary>Whether this process holds the dotlock with this device and inode (on any thread).</summary>
     public static bool IsHeldHere(ulong device, ulong inode)

@@ -133,7 +133,10 @@ public sealed class DovecotLockFile
 /// </remarks>
 public static class DovecotLockFiles
 {
-    private const string Lock = ".lock";
+    /// <summary>What a dotlock's name adds to the name of the file it locks (<c>dovecot-uidlist.lock</c>).</summary>
+    public const string DotlockSuffix = Dotlock.Suffix;
+
+    private const string Lock = DotlockSuffix;
 
     /// <summary>Every lock file name Dovecot creates in mail folders.</summary>
     public static readonly IReadOnlyList<DovecotLockFile> All = new DovecotLockFile[]

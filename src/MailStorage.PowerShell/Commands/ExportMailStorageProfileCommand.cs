@@ -104,7 +104,14 @@ public sealed class ExportMailStorageProfileCommand : PSCmdlet
     {
         if (ConfigPath != null)
         {
-            AddConfigPaths(ConfigFileArgument.Resolve(this, ConfigPath, "ExportMailStorageProfile"));
+            var config = ConfigFileArgument.Read(this, ConfigPath, "ExportMailStorageProfile", "ExportMailStorageProfileConfigInvalid", out _, category: ErrorCategory.InvalidData, target: ConfigPath);
+            ProfileExporter.DetectConfigPaths(
+                config,
+                null,
+                detected,
+                warnings,
+                path => WriteVerbose(path.Setting + " = " + path.Template + ": looking at " + path.Prefix),
+                (path, ex) => WriteError(new ErrorRecord(ex, "ExportMailStorageProfileDetectFailed", ErrorCategory.ReadError, path.Prefix)));
         }
 
         if (detected.Count == 0)
@@ -144,39 +151,6 @@ public sealed class ExportMailStorageProfileCommand : PSCmdlet
         }
 
         AtomicFile.Write(this, target, yaml, "storage profile", "ExportMailStorageProfileWriteFailed", OutFile);
-    }
-
-    private void AddConfigPaths(string configPath)
-    {
-        var config = ConfigReader.Read(configPath);
-        var fatal = config.FatalError;
-        if (fatal != null)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new InvalidDataException(fatal.DoveconfText),
-                "ExportMailStorageProfileConfigInvalid",
-                ErrorCategory.InvalidData,
-                ConfigPath));
-        }
-
-        foreach (var path in ProfileExporter.ConfigPaths(config))
-        {
-            if (path.Prefix == null)
-            {
-                warnings.Add(path.Setting + " = " + path.Template + ": " + path.Reason);
-                continue;
-            }
-
-            WriteVerbose(path.Setting + " = " + path.Template + ": looking at " + path.Prefix);
-            try
-            {
-                detected.Add(FileSystemDetector.DetectNearest(path.Prefix));
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException)
-            {
-                WriteError(new ErrorRecord(ex, "ExportMailStorageProfileDetectFailed", ErrorCategory.ReadError, path.Prefix));
-            }
-        }
     }
 
     private IEnumerable<string> DistinctPaths()

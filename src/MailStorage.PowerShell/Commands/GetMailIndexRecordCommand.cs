@@ -100,25 +100,15 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
         }
 
         MailboxState state;
-        Dictionary<uint, string>? files = null;
+        UidList? uidList;
         try
         {
             IndexCacheMode mode = choice!.For(CacheMode, dir);
             WriteVerbose("Reading " + dir + " (" + mode + ").");
             IndexCache cache = SessionIndexCache.Get();
             state = MailboxState.Load(dir, cache, mode);
-            string uidlist = System.IO.Path.Combine(control, "dovecot-uidlist");
-            if (File.Exists(uidlist))
-            {
-                // Through the cache too: while it is unchanged it is not read again.
-                var list = UidList.Parse(cache.Get(uidlist, mode).GetBytes().Span, uidlist);
-                files = new Dictionary<uint, string>(list.Records.Count);
-                foreach (var record in list.Records)
-                {
-                    files[record.Uid] = record.FileName;
-                }
-            }
-            else
+            uidList = MessageFileNames.ReadUidList(control, cache, mode);
+            if (uidList == null)
             {
                 WriteWarning("No dovecot-uidlist in '" + control + "': FileName is empty. Give -ControlPath (the Maildir, or CONTROL= of mail_location).");
             }
@@ -139,8 +129,9 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
         ProgressRecord? progress = count >= ProgressThreshold
             ? new ProgressRecord(0x4d49, "Get-MailIndexRecord", "Reading " + dir)
             : null;
-        for (int i = 0; i < count; i++)
+        foreach (var indexed in MessageFileNames.Join(messages, uidList))
         {
+            int i = indexed.Sequence - 1;
             if (progress != null && i % 5000 == 0)
             {
                 progress.PercentComplete = (int)(100L * i / count);
@@ -148,10 +139,8 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
                 WriteProgress(progress);
             }
 
-            var message = messages[i];
-            string? fileName = null;
-            files?.TryGetValue(message.Uid, out fileName);
-            WriteObject(new MailIndexRecord(i + 1, message.Uid, FlagsToNames(message.Flags), message.Keywords.ToArray(), fileName));
+            var message = indexed.Message;
+            WriteObject(new MailIndexRecord(indexed.Sequence, message.Uid, FlagsToNames(message.Flags), message.Keywords.ToArray(), indexed.FileName));
         }
 
         if (progress != null)

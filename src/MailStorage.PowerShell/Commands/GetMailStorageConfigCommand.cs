@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -65,31 +64,21 @@ public sealed class GetMailStorageConfigCommand : PSCmdlet
             }
         }
 
-        string path = ConfigFileArgument.Resolve(this, Path, "GetMailStorageConfig");
-
-        var config = ConfigReader.Read(path);
-        new VerboseLog(this).ConfigFiles(config);
-        foreach (var diagnostic in config.Diagnostics)
+        var config = ConfigFileArgument.Read(this, Path, "GetMailStorageConfig", "GetMailStorageConfigParseFailed", out string path, read =>
         {
-            if (diagnostic.Severity == ConfigDiagnosticSeverity.Warning || diagnostic.Severity == ConfigDiagnosticSeverity.Error)
+            new VerboseLog(this).ConfigFiles(read);
+            foreach (var diagnostic in read.Diagnostics)
             {
-                WriteWarning(diagnostic.DoveconfText);
+                if (diagnostic.Severity == ConfigDiagnosticSeverity.Warning || diagnostic.Severity == ConfigDiagnosticSeverity.Error)
+                {
+                    WriteWarning(diagnostic.DoveconfText);
+                }
             }
-        }
-
-        var fatal = config.FatalError;
-        if (fatal != null)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new InvalidDataException(fatal.DoveconfText),
-                "GetMailStorageConfigParseFailed",
-                fatal.Location != null ? ErrorCategory.ParserError : ErrorCategory.InvalidData,
-                path));
-        }
+        });
 
         var entries = query == null
-            ? NonDefault ? DoveconfExport.NonDefault(config) : AllSettings(config)
-            : EffectiveSettings(config, query);
+            ? NonDefault ? DoveconfExport.NonDefault(config) : DoveconfExport.All(config)
+            : DoveconfExport.Effective(config, query, NonDefault);
         var patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
         if (patterns != null)
         {
@@ -113,98 +102,6 @@ public sealed class GetMailStorageConfigCommand : PSCmdlet
                 "GetMailStorageConfigCheckFailed",
                 ErrorCategory.InvalidData,
                 path));
-        }
-    }
-
-    // Every top-level setting with its global value (defaults included, hidden ones only when set, as doveconf -a),
-    // then every assignment inside sections, then every assignment inside filter blocks.
-    private static List<ExportedSetting> AllSettings(DovecotConfig config)
-    {
-        var result = RootSettings(config, config.Global.Root, _ => config.Global);
-        foreach (var child in config.Global.Root.Children)
-        {
-            AddAssigned(child, config.Global, result);
-        }
-
-        foreach (var block in config.Blocks.Skip(1))
-        {
-            AddAssigned(block.Root, block, result);
-        }
-
-        return result;
-    }
-
-    // The settings that apply to the query, each labelled with the filter block that assigned it.
-    private List<ExportedSetting> EffectiveSettings(DovecotConfig config, ConfigFilter query)
-    {
-        var origin = new Dictionary<SettingValue, FilterBlock>(ReferenceEqualityComparer.Instance);
-        foreach (var block in config.Blocks)
-        {
-            IndexValues(block.Root, block, origin);
-        }
-
-        FilterBlock? BlockOf(SettingValue value) => origin.TryGetValue(value, out var b) ? b : null;
-        var effective = config.GetEffective(query);
-        var result = RootSettings(config, effective, BlockOf);
-        foreach (var child in effective.Children)
-        {
-            AddAssigned(child, null, result, BlockOf);
-        }
-
-        return NonDefault ? result.Where(e => !e.IsDefault).ToList() : result;
-    }
-
-    private static List<ExportedSetting> RootSettings(DovecotConfig config, SettingsNode root, Func<SettingValue, FilterBlock?> blockOf)
-    {
-        var result = new List<ExportedSetting>();
-        foreach (var definition in config.Schema.Root.Settings.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
-        {
-            if (definition.Type == SettingType.Alias)
-            {
-                continue;
-            }
-
-            var assigned = root.Get(definition.Name);
-            if (assigned != null)
-            {
-                result.Add(new ExportedSetting(blockOf(assigned), root, definition.Name, assigned.Value, assigned, SettingValueParser.IsDefault(definition, assigned.Value)));
-            }
-            else if (!definition.Hidden)
-            {
-                string value = definition.Type == SettingType.Enum && definition.Values.Count > 0 ? definition.Values[0] : definition.Default;
-                result.Add(new ExportedSetting(null, root, definition.Name, value, null, isDefault: true));
-            }
-        }
-
-        return result;
-    }
-
-    private static void AddAssigned(SettingsNode node, FilterBlock? block, List<ExportedSetting> into, Func<SettingValue, FilterBlock?>? blockOf = null)
-    {
-        // A named section's name is in its Section path (namespace inbox), as in doveconf's section headers.
-        string? nameSetting = node.Definition.Kind == SectionKind.Unique ? node.Definition.NameSetting : null;
-        foreach (var value in node.Values.Where(v => v.Name != nameSetting))
-        {
-            bool isDefault = value.Definition != null && SettingValueParser.IsDefault(value.Definition, value.Value);
-            into.Add(new ExportedSetting(blockOf != null ? blockOf(value) : block, node, value.Name, value.Value, value, isDefault));
-        }
-
-        foreach (var child in node.Children)
-        {
-            AddAssigned(child, block, into, blockOf);
-        }
-    }
-
-    private static void IndexValues(SettingsNode node, FilterBlock block, Dictionary<SettingValue, FilterBlock> into)
-    {
-        foreach (var value in node.Values)
-        {
-            into[value] = block;
-        }
-
-        foreach (var child in node.Children)
-        {
-            IndexValues(child, block, into);
         }
     }
 }

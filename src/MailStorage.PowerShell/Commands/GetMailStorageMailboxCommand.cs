@@ -60,15 +60,7 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
             return;
         }
 
-        string path = ConfigFileArgument.Resolve(this, ConfigPath, "GetMailStorageMailbox");
-        config = ConfigReader.Read(path);
-        log.ConfigFiles(config);
-        var fatal = config.FatalError;
-        if (fatal != null)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new InvalidDataException(fatal.DoveconfText), "GetMailStorageMailboxConfigParseFailed", ErrorCategory.ParserError, path));
-        }
+        config = ConfigFileArgument.Read(this, ConfigPath, "GetMailStorageMailbox", "GetMailStorageMailboxConfigParseFailed", out _, log.ConfigFiles, ErrorCategory.ParserError);
     }
 
     /// <inheritdoc />

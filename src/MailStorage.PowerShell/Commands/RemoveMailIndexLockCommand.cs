@@ -16,7 +16,6 @@ namespace MailStorage.PowerShell.Commands;
 public sealed class RemoveMailIndexLockCommand : PSCmdlet
 {
     private const string ErrorPrefix = "RemoveMailIndexLock";
-    private const string DotlockSuffix = ".lock";
     private string localHost = string.Empty;
 
     /// <summary>
@@ -77,10 +76,10 @@ public sealed class RemoveMailIndexLockCommand : PSCmdlet
                 case DovecotLockFileState.Missing:
                     Fail(new ItemNotFoundException("Cannot find '" + resolved + "'."), "PathNotFound", ErrorCategory.ObjectNotFound, path);
                     return Array.Empty<LockHolder>();
-                case DovecotLockFileState.NotDovecotName when !resolved.EndsWith(DotlockSuffix, StringComparison.Ordinal):
+                case DovecotLockFileState.NotDovecotName when !resolved.EndsWith(DovecotLockFiles.DotlockSuffix, StringComparison.Ordinal):
                     var others = FileLocks.FindHolders(resolved);
                     string held = others.Count == 0 ? "it has no lock now" : "its lock (" + string.Join("; ", others) + ") belongs to a live process and goes away when that process releases it or ends";
-                    Fail(new ArgumentException("'" + resolved + "' is not a dotlock (" + DotlockSuffix + " file): only stale dotlocks can be removed; " + held + "."), "NotDotlock", ErrorCategory.InvalidArgument, path);
+                    Fail(new ArgumentException("'" + resolved + "' is not a dotlock (" + DovecotLockFiles.DotlockSuffix + " file): only stale dotlocks can be removed; " + held + "."), "NotDotlock", ErrorCategory.InvalidArgument, path);
                     return Array.Empty<LockHolder>();
                 case DovecotLockFileState.NotDovecotName:
                 case DovecotLockFileState.SymbolicLink:

@@ -31,16 +31,7 @@ internal sealed class IndexCacheModeChoice
             return new IndexCacheModeChoice(null);
         }
 
-        string path = ConfigFileArgument.Resolve(cmdlet, configPath, errorPrefix + "Config");
-        var config = ConfigReader.Read(path);
-        if (config.FatalError is { } fatal)
-        {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(
-                new InvalidDataException(fatal.DoveconfText),
-                errorPrefix + "ConfigParseFailed",
-                fatal.Location != null ? ErrorCategory.ParserError : ErrorCategory.InvalidData,
-                path));
-        }
+        var config = ConfigFileArgument.Read(cmdlet, configPath, errorPrefix + "Config", errorPrefix + "ConfigParseFailed", out _);
 
         return new IndexCacheModeChoice(config);
     }

@@ -48,17 +48,7 @@ internal static class MailIndexLockRequest
                 }
             }
 
-            string path = ConfigFileArgument.Resolve(cmdlet, configPath, errorPrefix + "Config");
-            var config = ConfigReader.Read(path);
-            var fatal = config.FatalError;
-            if (fatal != null)
-            {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(
-                    new InvalidDataException(fatal.DoveconfText),
-                    errorPrefix + "ConfigParseFailed",
-                    fatal.Location != null ? ErrorCategory.ParserError : ErrorCategory.InvalidData,
-                    path));
-            }
+            var config = ConfigFileArgument.Read(cmdlet, configPath, errorPrefix + "Config", errorPrefix + "ConfigParseFailed", out string path);
 
             try
             {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using MailStorage.ConfigAnalyzer.Settings;
@@ -71,6 +72,36 @@ public sealed class ProfileExporterTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Fact]
+    public void DetectConfigPathsTellsEachPrefixBeforeDetectingItAndWarnsOfPathsWithoutOne()
+    {
+        using var scratch = new ScratchMounts();
+        string tmpfs = scratch.Tmpfs("mail");
+        string conf = Path.Combine(scratch.Folder("etc"), "dovecot.conf");
+        File.WriteAllText(conf, "mail_location = maildir:" + tmpfs + "/%d/%n/Maildir:INDEX=/var/tmp/index/%d/%n\nmail_home = ~\n");
+        var config = ConfigReader.Read(conf);
+        Assert.Null(config.FatalError);
+
+        foreach (var mounts in new[] { null, MountInfo.ReadCurrent() })
+        {
+            var detected = new List<DetectedFileSystem>();
+            var warnings = new List<string>();
+            var looked = new List<string>();
+            ProfileExporter.DetectConfigPaths(config, mounts, detected, warnings, p => looked.Add(p.Setting + " " + p.Prefix + " " + detected.Count), (p, ex) => Assert.Fail(p.Prefix + ": " + ex.Message));
+
+            // Told before each detection (the count is what was detected until then), in ConfigPaths' order.
+            Assert.Equal(new[] { "mail_location " + tmpfs + " 0", "mail_location INDEX /var/tmp/index 1" }, looked);
+            Assert.Equal(new[] { tmpfs, "/var/tmp/index" }, detected.Select(d => d.Path));
+            Assert.Equal(tmpfs, detected[0].MountPoint);
+            Assert.False(detected[1].PathExists);
+            Assert.Equal(new[] { "mail_home = ~: in the user's home directory, which only the userdb knows; set mail_home or use an absolute path" }, warnings);
+        }
+
+        // Export detects the same paths the same way.
+        var export = ProfileExporter.Export(Array.Empty<string>(), config, Topology.Single, null, "detected");
+        Assert.Equal(new[] { tmpfs, "/var/tmp/index" }, export.FileSystems.Select(d => d.Path));
     }
 
     [Fact]

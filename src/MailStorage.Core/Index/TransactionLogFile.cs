@@ -456,13 +456,13 @@ public sealed class TransactionLogFile
             case TransactionLogRecordType.HeaderUpdate:
                 return CheckHeaderUpdates(payload);
             case TransactionLogRecordType.ExtIntro:
-                if (payload.Length < 20)
+                if (payload.Length < ExtIntroFields.Size)
                 {
                     return "Invalid ext intro record size";
                 }
 
-                int extNameSize = BinaryPrimitives.ReadUInt16LittleEndian(payload[18..]);
-                return 20 + extNameSize > payload.Length ? "Ext intro name too long" : null;
+                int extNameSize = ExtIntroRecord.ReadNameSize(payload);
+                return ExtIntroFields.Size + extNameSize > payload.Length ? "Ext intro name too long" : null;
             default:
                 return null;
         }

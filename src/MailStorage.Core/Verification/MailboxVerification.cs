@@ -47,12 +47,12 @@ internal sealed partial class MailboxVerification
     internal MailboxVerification(MailboxLocation mailbox)
     {
         this.mailbox = mailbox;
-        IndexPath = Path.Combine(mailbox.IndexDirectory, "dovecot.index");
-        LogPath = IndexPath + ".log";
-        Log2Path = LogPath + ".2";
-        CachePath = IndexPath + ".cache";
-        UidListPath = Path.Combine(mailbox.ControlDirectory, "dovecot-uidlist");
-        KeywordsPath = Path.Combine(mailbox.ControlDirectory, "dovecot-keywords");
+        IndexPath = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.Index);
+        LogPath = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.IndexLog);
+        Log2Path = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.IndexLog2);
+        CachePath = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.IndexCache);
+        UidListPath = Path.Combine(mailbox.ControlDirectory, DovecotFileNames.UidList);
+        KeywordsPath = Path.Combine(mailbox.ControlDirectory, DovecotFileNames.Keywords);
     }
 
     internal string IndexPath { get; }

@@ -107,7 +107,7 @@ public sealed class GetMailIndexRecordCommand : PSCmdlet
             WriteVerbose("Reading " + dir + " (" + mode + ").");
             IndexCache cache = SessionIndexCache.Get();
             state = MailboxState.Load(dir, cache, mode);
-            string uidlist = System.IO.Path.Combine(control, "dovecot-uidlist");
+            string uidlist = System.IO.Path.Combine(control, DovecotFileNames.UidList);
             if (File.Exists(uidlist))
             {
                 // Through the cache too: while it is unchanged it is not read again.

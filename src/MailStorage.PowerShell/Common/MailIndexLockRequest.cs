@@ -14,7 +14,7 @@ namespace MailStorage.PowerShell.Common;
 internal static class MailIndexLockRequest
 {
     /// <summary>The file whose lock excludes Dovecot from a mailbox index.</summary>
-    public const string IndexLogName = "dovecot.index.log";
+    public const string IndexLogName = Core.Index.DovecotFileNames.IndexLog;
 
     /// <summary>
     /// The lock settings: Dovecot's defaults, or lock_method, dotlock_use_excl and mail_max_lock_timeout from
@@ -232,7 +232,7 @@ internal static class MailIndexLockRequest
             return attempt.Describe() + " [lock_method=" + options.Method.ToString().ToLowerInvariant() + "]";
         }
 
-        bool uidList = string.Equals(Path.GetFileName(attempt.LockedFile), "dovecot-uidlist", StringComparison.Ordinal);
+        bool uidList = string.Equals(Path.GetFileName(attempt.LockedFile), Core.Index.DovecotFileNames.UidList, StringComparison.Ordinal);
         string kind = attempt.Method == LockMethod.Dotlock ? "dotlock" : "lock";
         return "Could not " + kind + " " + (uidList ? "uidlist file " : "transaction log file ") + attempt.LockedFile + ": already locked" +
             (attempt.Holder != null ? " (" + attempt.Holder + ")" : string.Empty) +

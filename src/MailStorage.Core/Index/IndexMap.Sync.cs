@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Text;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Index;
 

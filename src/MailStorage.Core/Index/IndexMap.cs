@@ -1,8 +1,8 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Index;
 
@@ -337,8 +337,6 @@ public sealed partial class IndexMap
             return null;
         }
     }
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static long Align8(long value) => (value + 7) & ~7L;
 

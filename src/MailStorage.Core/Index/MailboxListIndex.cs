@@ -1,9 +1,9 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Text;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Index;
 
@@ -234,8 +234,6 @@ public sealed class MailboxListIndex
 
         return null;
     }
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private void Problem(string code, string message) => problems.Add(new IndexProblem(File, 0, code, message));
 

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.IO;
 using System.Threading;
 using Microsoft.Win32.SafeHandles;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Index;
 
@@ -294,8 +295,6 @@ public sealed class TransactionLogFile
 
         return code;
     }
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private void Problem(long offset, string code, string message) => problems.Add(new IndexProblem(File, offset, code, message));
 

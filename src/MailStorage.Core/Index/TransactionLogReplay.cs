@@ -1,11 +1,11 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Threading;
 using MailStorage.Core.Caching;
 using MailStorage.Core.Interop;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Index;
 
@@ -267,8 +267,6 @@ public sealed partial class MailboxState
             return null;
         }
     }
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private void Run(IndexFile? index, TransactionLogFile? log2, TransactionLogFile? log)
     {

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using MailStorage.Core.Index;
@@ -8,6 +7,7 @@ using MailStorage.Core.Interop;
 using MailStorage.Core.Locking;
 using MailStorage.Core.Mailboxes;
 using Microsoft.Win32.SafeHandles;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Repair;
 
@@ -363,8 +363,6 @@ public sealed class MailIndexRepair : IDisposable
 
     private static bool SameDirectory(string a, string b) =>
         string.Equals(Path.GetFullPath(a).TrimEnd('/'), Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Reads a file that is looked at, not repaired: a link or a non-file there is treated as absent (the action on

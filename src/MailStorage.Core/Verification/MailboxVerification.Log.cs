@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using MailStorage.Core.Index;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Verification;
 

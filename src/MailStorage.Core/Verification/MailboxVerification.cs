@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using MailStorage.Core.Index;
@@ -8,6 +7,7 @@ using MailStorage.Core.Interop;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Reporting;
 using Microsoft.Win32.SafeHandles;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Verification;
 
@@ -279,8 +279,6 @@ internal sealed partial class MailboxVerification
             RepairAction.Report,
             "Dovecot would read and write through it, so whoever can write the folder can point it at any file. Remove the link by hand after checking where it points; Dovecot then recreates the file.");
     }
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Name(string path) => Path.GetFileName(path);
 }

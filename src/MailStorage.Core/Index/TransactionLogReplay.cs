@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using MailStorage.Core.Caching;
+using MailStorage.Core.FileSystems;
 using MailStorage.Core.Interop;
 using static MailStorage.Core.InvariantFormat;
 

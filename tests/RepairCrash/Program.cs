@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Threading;
+using MailStorage.Core.Index;
 using MailStorage.Core.Locking;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Repair;
@@ -51,7 +52,7 @@ try
     using var repair = MailIndexRepair.Begin(location, held, quarantine);
     Step(repair.CutTransactionLog(), clock);
     Step(repair.FixIndexHeader(), clock);
-    Step(repair.QuarantineIndexFile(MailIndexRepair.CacheName), clock);
+    Step(repair.QuarantineIndexFile(DovecotFileNames.IndexCache), clock);
     Step(repair.RebuildUidList(), clock);
     Console.WriteLine("done");
     return 0;

@@ -12,9 +12,6 @@ public sealed class ConfigLineParser
     private readonly StringBuilder continued = new StringBuilder();
     private int continuedFirstKeyColumn;
 
-    /// <summary>Whether a continuation is pending (the previous line ended in a backslash).</summary>
-    public bool IsContinuing => continued.Length > 0;
-
     /// <summary>Classifies one physical line (without its line ending; text after a NUL is already dropped).</summary>
     public ConfigLine Parse(string physical)
     {

@@ -12,7 +12,7 @@ public enum IndexCacheMode
     /// <summary>
     /// Dovecot's <c>mail_nfs_index=yes</c>: first flush what the client caches, with chown(path, -1, -1) (Dovecot's own
     /// flush) and a listing of the folder (which GlusterFS needs for small files), then as <see cref="Buffered"/>;
-    /// another host's writes show at once (see <see cref="AttributeFlush"/>).
+    /// another host's writes show at once (see <see cref="FileSystems.AttributeFlush"/>).
     /// </summary>
     BufferedFlush,
 }

@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Threading;
+using MailStorage.Core.FileSystems;
 using MailStorage.Core.Interop;
 
 namespace MailStorage.Core.Caching;

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Index;
 
@@ -301,8 +302,6 @@ public sealed class IndexFile
     }
 
     private void Problem(long offset, string code, string message) => problems.Add(new IndexProblem(File, offset, code, message));
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private void Check()
     {

@@ -75,11 +75,11 @@ public sealed partial class IndexMap
         if (logModseq == 0)
         {
             // Old logs start counting when the modseq extension is introduced.
-            if (record.Type == TransactionLogRecordType.ExtIntro && p.Length >= IntroSize)
+            if (record.Type == TransactionLogRecordType.ExtIntro && p.Length >= ExtIntroFields.Size)
             {
-                int nameSize = BinaryPrimitives.ReadUInt16LittleEndian(p[18..]);
-                if (nameSize == ModseqExtensionName.Length && IntroSize + nameSize <= p.Length &&
-                    p.Slice(IntroSize, nameSize).SequenceEqual("modseq"u8))
+                int nameSize = ExtIntroRecord.ReadNameSize(p);
+                if (nameSize == ModseqExtensionName.Length && ExtIntroFields.Size + nameSize <= p.Length &&
+                    p.Slice(ExtIntroFields.Size, nameSize).SequenceEqual("modseq"u8))
                 {
                     logModseq = 1;
                 }

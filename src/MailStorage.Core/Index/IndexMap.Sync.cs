@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Text;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Index;
 
@@ -14,9 +15,6 @@ public sealed partial class IndexMap
     /// <summary>MAIL_INDEX_MODSEQ_EXT_NAME.</summary>
     internal const string ModseqExtensionName = "modseq";
 
-    private const uint NewExtension = uint.MaxValue;
-    private const ushort IntroNoShrink = 0x01;
-    private const int IntroSize = 20;
 
     // The extension the last introduction selected (mail_index_sync_map_ctx's cur_ext_*).
     private IndexMapExtension? current;
@@ -103,21 +101,21 @@ public sealed partial class IndexMap
                 HeaderUpdate(p);
                 break;
             case TransactionLogRecordType.ExtIntro:
-                for (int i = 0; i + IntroSize <= p.Length;)
+                for (int i = 0; i + ExtIntroFields.Size <= p.Length;)
                 {
-                    int nameSize = BinaryPrimitives.ReadUInt16LittleEndian(p[(i + 18)..]);
-                    if (i + IntroSize + nameSize > p.Length)
+                    int nameSize = ExtIntroRecord.ReadNameSize(p[i..]);
+                    if (i + ExtIntroFields.Size + nameSize > p.Length)
                     {
                         Corrupted("MapExtIntroInvalid", "Ext intro name overflows the record");
                         break;
                     }
 
-                    if (!Intro(p.Slice(i, IntroSize + nameSize), internalUpdate: false))
+                    if (!Intro(p.Slice(i, ExtIntroFields.Size + nameSize), internalUpdate: false))
                     {
                         break;
                     }
 
-                    i = (i + IntroSize + nameSize + 3) & ~3;
+                    i = (i + ExtIntroFields.Size + nameSize + 3) & ~3;
                 }
 
                 break;
@@ -204,33 +202,27 @@ public sealed partial class IndexMap
     /// <summary>mail_index_sync_ext_intro(): selects, creates or resizes an extension. False: stop this record.</summary>
     private bool Intro(ReadOnlySpan<byte> intro, bool internalUpdate)
     {
-        uint extId = BinaryPrimitives.ReadUInt32LittleEndian(intro);
-        uint resetId = BinaryPrimitives.ReadUInt32LittleEndian(intro[4..]);
-        uint hdrSize = BinaryPrimitives.ReadUInt32LittleEndian(intro[8..]);
-        ushort recordSize = BinaryPrimitives.ReadUInt16LittleEndian(intro[12..]);
-        ushort recordAlign = BinaryPrimitives.ReadUInt16LittleEndian(intro[14..]);
-        ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(intro[16..]);
-        int nameSize = BinaryPrimitives.ReadUInt16LittleEndian(intro[18..]);
+        (uint extId, uint resetId, uint hdrSize, ushort recordSize, ushort recordAlign, ushort flags, ushort nameSize) = ExtIntroRecord.Read(intro);
 
         // Until this introduction proves valid, the updates that follow it are ignored.
         current = null;
         currentIgnore = true;
         currentBroken = true;
         currentRecordSize = 0;
-        if (extId != NewExtension && extId >= extensions.Count)
+        if (extId != ExtIntroFields.NewExtension && extId >= extensions.Count)
         {
             Corrupted("MapExtIntroUnknownId", "Extension introduction for unknown id " + N(extId));
             return false;
         }
 
-        if (extId == NewExtension && nameSize == 0)
+        if (extId == ExtIntroFields.NewExtension && nameSize == 0)
         {
             Corrupted("MapExtIntroNoName", "Extension introduction without id or name");
             return false;
         }
 
-        IndexMapExtension? ext = extId != NewExtension ? extensions[(int)extId] : null;
-        string name = ext?.Name ?? Encoding.ASCII.GetString(intro.Slice(IntroSize, nameSize));
+        IndexMapExtension? ext = extId != ExtIntroFields.NewExtension ? extensions[(int)extId] : null;
+        string name = ext?.Name ?? Encoding.ASCII.GetString(intro.Slice(ExtIntroFields.Size, nameSize));
         ext ??= FindExtension(name);
         if (!internalUpdate && name == KeywordsExtensionName)
         {
@@ -254,7 +246,7 @@ public sealed partial class IndexMap
             currentIgnore = resetId != ext.ResetId;
             if (!currentIgnore)
             {
-                Resize(ext, hdrSize, recordSize, recordAlign, (flags & IntroNoShrink) != 0);
+                Resize(ext, hdrSize, recordSize, recordAlign, (flags & ExtIntroFields.FlagNoShrink) != 0);
             }
 
             current = ext;
@@ -640,19 +632,21 @@ public sealed partial class IndexMap
         }
 
         byte[] name = Encoding.ASCII.GetBytes(KeywordsExtensionName);
-        var intro = new byte[IntroSize + name.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(intro, ext == null ? NewExtension : (uint)ext.Id);
-        BinaryPrimitives.WriteUInt32LittleEndian(intro.AsSpan(4), ext?.ResetId ?? 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(intro.AsSpan(8), hdrSize);
-        BinaryPrimitives.WriteUInt16LittleEndian(intro.AsSpan(12), (ushort)Math.Min(recordSize, ushort.MaxValue));
-        BinaryPrimitives.WriteUInt16LittleEndian(intro.AsSpan(14), 1);
-        BinaryPrimitives.WriteUInt16LittleEndian(intro.AsSpan(18), (ushort)(ext == null ? name.Length : 0));
-        name.CopyTo(intro, IntroSize);
+        var intro = new byte[ExtIntroFields.Size + name.Length];
+        new ExtIntroRecord(
+            ext == null ? ExtIntroFields.NewExtension : (uint)ext.Id,
+            ext?.ResetId ?? 0,
+            hdrSize,
+            (ushort)Math.Min(recordSize, ushort.MaxValue),
+            RecordAlign: 1,
+            Flags: 0,
+            (ushort)(ext == null ? name.Length : 0)).Write(intro);
+        name.CopyTo(intro, ExtIntroFields.Size);
         IndexMapExtension? saved = current;
         bool savedIgnore = currentIgnore;
         bool savedBroken = currentBroken;
         int savedSize = currentRecordSize;
-        bool ok = Intro(intro.AsSpan(0, ext == null ? intro.Length : IntroSize), internalUpdate: true);
+        bool ok = Intro(intro.AsSpan(0, ext == null ? intro.Length : ExtIntroFields.Size), internalUpdate: true);
         IndexMapExtension? result = ok ? current : null;
         (current, currentIgnore, currentBroken, currentRecordSize) = (saved, savedIgnore, savedBroken, savedSize);
         return result;

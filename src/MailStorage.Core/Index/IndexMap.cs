@@ -1,8 +1,8 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Index;
 
@@ -300,14 +300,14 @@ public sealed partial class IndexMap
     /// <paramref name="directory"/> (any may be missing) and replays. <paramref name="prefix"/> is
     /// <c>dovecot.index</c> for a mailbox, <c>dovecot.list.index</c> for the mailbox list.
     /// </summary>
-    public static IndexMap Load(string directory, string prefix = "dovecot.index")
+    public static IndexMap Load(string directory, string prefix = DovecotFileNames.Index)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(prefix);
         string indexPath = Path.Combine(directory, prefix);
         IndexFile? index = TryRead(indexPath, IndexFile.Read);
-        TransactionLogFile? log = TryRead(indexPath + ".log", TransactionLogFile.Read);
-        TransactionLogFile? log2 = TryRead(indexPath + ".log.2", TransactionLogFile.Read);
+        TransactionLogFile? log = TryRead(indexPath + DovecotFileNames.LogSuffix, TransactionLogFile.Read);
+        TransactionLogFile? log2 = TryRead(indexPath + DovecotFileNames.Log2Suffix, TransactionLogFile.Read);
         return Replay(index, log2, log);
     }
 
@@ -337,8 +337,6 @@ public sealed partial class IndexMap
             return null;
         }
     }
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static long Align8(long value) => (value + 7) & ~7L;
 

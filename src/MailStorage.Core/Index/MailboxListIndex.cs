@@ -1,9 +1,9 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Text;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Index;
 
@@ -132,7 +132,7 @@ public sealed class MailboxListEntry
             return false;
         }
 
-        var log = new FileInfo(Path.Combine(indexDirectory, "dovecot.index.log"));
+        var log = new FileInfo(Path.Combine(indexDirectory, DovecotFileNames.IndexLog));
         if (!log.Exists || (uint)(log.Length & 0xffffffff) != size || UnixSeconds(log.LastWriteTimeUtc) != mtime)
         {
             return false;
@@ -163,9 +163,6 @@ public sealed class MailboxListEntry
 /// </summary>
 public sealed class MailboxListIndex
 {
-    /// <summary>MAILBOX_LIST_INDEX_DEFAULT_PREFIX.</summary>
-    public const string DefaultFileName = "dovecot.list.index";
-
     private const string ListExtension = "list";
     private const int ListRecordSize = 28;
 
@@ -207,7 +204,7 @@ public sealed class MailboxListIndex
     /// Reads <c>dovecot.list.index</c> and its logs from <paramref name="directory"/> (the mail root, or the INDEX= root),
     /// joining levels with <paramref name="separator"/> (Maildir++ stores '.', the module shows '/').
     /// </summary>
-    public static MailboxListIndex Read(string directory, char separator = '/', string fileName = DefaultFileName)
+    public static MailboxListIndex Read(string directory, char separator = '/', string fileName = DovecotFileNames.ListIndex)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(fileName);
@@ -237,8 +234,6 @@ public sealed class MailboxListIndex
 
         return null;
     }
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private void Problem(string code, string message) => problems.Add(new IndexProblem(File, 0, code, message));
 

@@ -26,7 +26,7 @@ public static class MessageFileNames
     {
         ArgumentNullException.ThrowIfNull(controlDirectory);
         ArgumentNullException.ThrowIfNull(cache);
-        string path = Path.Combine(controlDirectory, MailboxLock.UidListName);
+        string path = Path.Combine(controlDirectory, DovecotFileNames.UidList);
         return File.Exists(path) ? UidList.Parse(cache.Get(path, mode).GetBytes().Span, path) : null;
     }
 

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.IO;
 using System.Threading;
 using Microsoft.Win32.SafeHandles;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Index;
 
@@ -295,8 +296,6 @@ public sealed class TransactionLogFile
         return code;
     }
 
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
-
     private void Problem(long offset, string code, string message) => problems.Add(new IndexProblem(File, offset, code, message));
 
     // Checks the header, then reads the records from 'from'.
@@ -456,13 +455,13 @@ public sealed class TransactionLogFile
             case TransactionLogRecordType.HeaderUpdate:
                 return CheckHeaderUpdates(payload);
             case TransactionLogRecordType.ExtIntro:
-                if (payload.Length < 20)
+                if (payload.Length < ExtIntroFields.Size)
                 {
                     return "Invalid ext intro record size";
                 }
 
-                int extNameSize = BinaryPrimitives.ReadUInt16LittleEndian(payload[18..]);
-                return 20 + extNameSize > payload.Length ? "Ext intro name too long" : null;
+                int extNameSize = ExtIntroRecord.ReadNameSize(payload);
+                return ExtIntroFields.Size + extNameSize > payload.Length ? "Ext intro name too long" : null;
             default:
                 return null;
         }

@@ -22,7 +22,7 @@ public sealed partial class MailboxState
     /// it only if it stays.
     /// </summary>
     private bool CaughtMidAppend() =>
-        problems.Any(p => p.Code is "LogTransactionIncomplete" or "LogRecordTruncated" && p.File.EndsWith(LogName, StringComparison.Ordinal));
+        problems.Any(p => p.Code is "LogTransactionIncomplete" or "LogRecordTruncated" && p.File.EndsWith(DovecotFileNames.IndexLog, StringComparison.Ordinal));
 
     /// <summary>
     /// Whether .log.2 was read as the very file read as .log: Dovecot rotates by link(.log, .log.2) and then renames

@@ -1,11 +1,12 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Threading;
 using MailStorage.Core.Caching;
+using MailStorage.Core.FileSystems;
 using MailStorage.Core.Interop;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Index;
 
@@ -107,9 +108,9 @@ public sealed partial class MailboxState
 
     private static MailboxState LoadOnce(string indexDirectory)
     {
-        string indexPath = Path.Combine(indexDirectory, IndexName);
-        string logPath = Path.Combine(indexDirectory, LogName);
-        string log2Path = Path.Combine(indexDirectory, Log2Name);
+        string indexPath = Path.Combine(indexDirectory, DovecotFileNames.Index);
+        string logPath = Path.Combine(indexDirectory, DovecotFileNames.IndexLog);
+        string log2Path = Path.Combine(indexDirectory, DovecotFileNames.IndexLog2);
         IndexFile? index = TryRead(indexPath, IndexFile.Read);
         TransactionLogFile? log = ReadLog(logPath, out FileStamp? logFile);
         TransactionLogFile? log2 = ReadLog(log2Path, out FileStamp? log2File);
@@ -145,20 +146,20 @@ public sealed partial class MailboxState
         {
             if (mode == IndexCacheMode.BufferedFlush)
             {
-                AttributeFlush.Directory(dir, [IndexName, LogName, Log2Name]);
+                AttributeFlush.Directory(dir, [DovecotFileNames.Index, DovecotFileNames.IndexLog, DovecotFileNames.IndexLog2]);
             }
 
             var key = (dir, mode);
             var previous = cache.GetState(key) as Checkpoint;
-            var index = Reuse(previous?.Index, cache, Path.Combine(dir, IndexName), mode, (bytes, path, _) => IndexFile.Parse(bytes, path));
-            var log = Reuse(previous?.Log, cache, Path.Combine(dir, LogName), mode, (bytes, path, old) => old?.Extend(bytes) ?? TransactionLogFile.Parse(bytes, path));
+            var index = Reuse(previous?.Index, cache, Path.Combine(dir, DovecotFileNames.Index), mode, (bytes, path, _) => IndexFile.Parse(bytes, path));
+            var log = Reuse(previous?.Log, cache, Path.Combine(dir, DovecotFileNames.IndexLog), mode, (bytes, path, old) => old?.Extend(bytes) ?? TransactionLogFile.Parse(bytes, path));
 
             // A .log.2 comes only from rotation, which renames the .log and starts a new one. While the .log is the same
             // file (same epoch) a .log.2 that was missing still is, and is not looked for: on NFS and FUSE a lookup of a
             // missing name goes to the server every time (0.7 ms of a 0.8 ms load on the GlusterFS test bed).
             bool log2StillMissing = previous is { Log2: null, Log: { } before } && log != null && log.Epoch == before.Epoch;
-            var log2 = log2StillMissing ? null : Reuse(previous?.Log2, cache, Path.Combine(dir, Log2Name), mode, (bytes, path, old) => old?.Extend(bytes) ?? TransactionLogFile.Parse(bytes, path));
-            if (log2 != null && log != null && SameFile(cache.Get(Path.Combine(dir, Log2Name), mode).Identity, cache.Get(Path.Combine(dir, LogName), mode).Identity))
+            var log2 = log2StillMissing ? null : Reuse(previous?.Log2, cache, Path.Combine(dir, DovecotFileNames.IndexLog2), mode, (bytes, path, old) => old?.Extend(bytes) ?? TransactionLogFile.Parse(bytes, path));
+            if (log2 != null && log != null && SameFile(cache.Get(Path.Combine(dir, DovecotFileNames.IndexLog2), mode).Identity, cache.Get(Path.Combine(dir, DovecotFileNames.IndexLog), mode).Identity))
             {
                 log2 = null;
             }
@@ -190,9 +191,6 @@ public sealed partial class MailboxState
         return state;
     }
 
-    private const string IndexName = "dovecot.index";
-    private const string LogName = "dovecot.index.log";
-    private const string Log2Name = "dovecot.index.log.2";
 
     // The file through its view (null when it does not exist), parsed: the old parse when the content is the same
     // (same epoch and length), 'parse' given the old parse to extend when the content only grew (same epoch, longer),
@@ -270,8 +268,6 @@ public sealed partial class MailboxState
             return null;
         }
     }
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private void Run(IndexFile? index, TransactionLogFile? log2, TransactionLogFile? log)
     {

@@ -47,9 +47,6 @@ internal sealed class DotlockInspector
         staleSeconds = staleTimeout.TotalSeconds;
     }
 
-    /// <summary>When the lock or the protected file last changed (Unix seconds), as far as the looks so far tell.</summary>
-    public double LastChange => lastChange;
-
     /// <summary>Whether the last look changed anything (the lock was created, replaced or touched).</summary>
     public bool Changed { get; private set; }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using MailStorage.Core.Index;
 using MailStorage.Core.Interop;
 
 namespace MailStorage.Core.Locking;
@@ -143,10 +144,10 @@ public static class DovecotLockFiles
     {
         // lib-storage/index/maildir/maildir-uidlist.c (MAILDIR_UIDLIST_LOCK_STALE_TIMEOUT, maildir-uidlist.h); always a
         // dotlock, whatever lock_method says. util/maildirlock.c takes the same one.
-        new("dovecot-uidlist", Lock, DovecotLockKind.Dotlock, 120, "src/lib-storage/index/maildir/maildir-uidlist.c"),
+        new(DovecotFileNames.UidList, Lock, DovecotLockKind.Dotlock, 120, "src/lib-storage/index/maildir/maildir-uidlist.c"),
 
         // lib-storage/index/maildir/maildir-keywords.c (KEYWORDS_LOCK_STALE_TIMEOUT).
-        new("dovecot-keywords", Lock, DovecotLockKind.Dotlock, 120, "src/lib-storage/index/maildir/maildir-keywords.c"),
+        new(DovecotFileNames.Keywords, Lock, DovecotLockKind.Dotlock, 120, "src/lib-storage/index/maildir/maildir-keywords.c"),
 
         // lib-storage/list/subscription-file.c (SUBSCRIPTION_FILE_CHANGE_TIMEOUT): "subscriptions" for Maildir and dbox
         // (maildir-storage.h, dbox-storage.h), ".subscriptions" for mbox (mbox-storage.h).
@@ -156,20 +157,20 @@ public static class DovecotLockFiles
         // lib-index/mail-transaction-log-file.c with lock_method=dotlock (MAIL_TRANSACTION_LOG_DOTLOCK_CHANGE_TIMEOUT), for
         // every index: a mailbox's, the mailbox list index (MAILBOX_LIST_INDEX_PREFIX) and mdbox's map
         // (MDBOX_GLOBAL_INDEX_PREFIX).
-        new("dovecot.index.log", Lock, DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
-        new("dovecot.list.index.log", Lock, DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
-        new("dovecot.map.index.log", Lock, DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
+        new(DovecotFileNames.IndexLog, Lock, DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
+        new(DovecotFileNames.ListIndexLog, Lock, DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
+        new(DovecotFileNames.MapIndexLog, Lock, DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
 
         // The same file, LOG_NEW_DOTLOCK_SUFFIX: the dotlock a new log is written in before it is renamed over the log
         // (any lock_method), with the log's dotlock settings.
-        new("dovecot.index.log", ".newlock", DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
-        new("dovecot.list.index.log", ".newlock", DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
-        new("dovecot.map.index.log", ".newlock", DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
+        new(DovecotFileNames.IndexLog, ".newlock", DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
+        new(DovecotFileNames.ListIndexLog, ".newlock", DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
+        new(DovecotFileNames.MapIndexLog, ".newlock", DovecotLockKind.Dotlock, 180, "src/lib-index/mail-transaction-log-file.c"),
 
         // lib-index/mail-cache.c with lock_method=dotlock (MAIL_CACHE_LOCK_CHANGE_TIMEOUT).
-        new("dovecot.index.cache", Lock, DovecotLockKind.Dotlock, 300, "src/lib-index/mail-cache.c"),
-        new("dovecot.list.index.cache", Lock, DovecotLockKind.Dotlock, 300, "src/lib-index/mail-cache.c"),
-        new("dovecot.map.index.cache", Lock, DovecotLockKind.Dotlock, 300, "src/lib-index/mail-cache.c"),
+        new(DovecotFileNames.IndexCache, Lock, DovecotLockKind.Dotlock, 300, "src/lib-index/mail-cache.c"),
+        new(DovecotFileNames.ListIndexCache, Lock, DovecotLockKind.Dotlock, 300, "src/lib-index/mail-cache.c"),
+        new(DovecotFileNames.MapIndexCache, Lock, DovecotLockKind.Dotlock, 300, "src/lib-index/mail-cache.c"),
 
         // lib-index/mail-index-strmap.c with lock_method=dotlock: the thread index (MAIL_THREAD_INDEX_SUFFIX).
         new("dovecot.index.thread", Lock, DovecotLockKind.Dotlock, 30, "src/lib-index/mail-index-strmap.c"),

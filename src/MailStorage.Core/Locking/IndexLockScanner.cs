@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using MailStorage.Core.Index;
 
 namespace MailStorage.Core.Locking;
 
@@ -14,7 +15,7 @@ namespace MailStorage.Core.Locking;
 public static class IndexLockScanner
 {
     /// <summary>The index files Dovecot locks with lock_method.</summary>
-    public static readonly IReadOnlyList<string> LockedFileNames = new[] { "dovecot.index.log", "dovecot.list.index.log", "dovecot.index.cache" };
+    public static readonly IReadOnlyList<string> LockedFileNames = new[] { DovecotFileNames.IndexLog, DovecotFileNames.ListIndexLog, DovecotFileNames.IndexCache };
 
     /// <summary>The holders found in <paramref name="path"/> (a folder, or one file), and in every folder below it with <paramref name="recurse"/>.</summary>
     public static IReadOnlyList<LockHolder> Scan(string path, bool recurse) => Scan(path, recurse, out _);

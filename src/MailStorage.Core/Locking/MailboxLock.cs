@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using MailStorage.Core.Index;
 
 namespace MailStorage.Core.Locking;
 
@@ -10,12 +11,6 @@ namespace MailStorage.Core.Locking;
 /// </summary>
 public sealed class MailboxLock : IDisposable
 {
-    /// <summary>The transaction log's file name.</summary>
-    public const string IndexLogName = "dovecot.index.log";
-
-    /// <summary>Maildir's uidlist file name (its lock is <c>dovecot-uidlist.lock</c>).</summary>
-    public const string UidListName = "dovecot-uidlist";
-
     private MailboxLock(string mailboxPath, IFileLock indexLog, IFileLock? uidList, MailboxLockOptions options)
     {
         MailboxPath = mailboxPath;
@@ -51,11 +46,11 @@ public sealed class MailboxLock : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(mailboxPath);
         ArgumentNullException.ThrowIfNull(options);
         var start = Stopwatch.GetTimestamp();
-        string logPath = System.IO.Path.Combine(mailboxPath, IndexLogName);
+        string logPath = System.IO.Path.Combine(mailboxPath, DovecotFileNames.IndexLog);
         IFileLock? uidList = null;
         if (options.IncludeUidList)
         {
-            string uidListPath = System.IO.Path.Combine(options.UidListDirectory ?? mailboxPath, UidListName);
+            string uidListPath = System.IO.Path.Combine(options.UidListDirectory ?? mailboxPath, DovecotFileNames.UidList);
             var uidAttempt = FileLocks.Lock(uidListPath, options.UidListOptions(), options.Timeout, cancellationToken);
             if (uidAttempt.Outcome != LockOutcome.Acquired)
             {

@@ -57,7 +57,7 @@ public sealed class ResolvedMailLocation
         Root = root;
         IndexRoot = indexRoot;
         ControlRoot = controlRoot;
-        ListIndexPath = listIndexPath ?? Path.Combine(indexRoot ?? root, MailboxListIndex.DefaultFileName);
+        ListIndexPath = listIndexPath ?? Path.Combine(indexRoot ?? root, DovecotFileNames.ListIndex);
     }
 
     /// <summary>The format (maildir).</summary>
@@ -147,8 +147,8 @@ public static class MailboxLocator
         ArgumentNullException.ThrowIfNull(location);
         bool dbox = location.Format.ToUpperInvariant() is "SDBOX" or "MDBOX" or "DBOX";
         string[] mailFolders = dbox ? new[] { "dbox-Mails" } : new[] { "cur", "new" };
-        if (Present(location.IndexDirectory, "dovecot.index") || Present(location.IndexDirectory, MailboxLock.IndexLogName) ||
-            Present(location.ControlDirectory, MailboxLock.UidListName) ||
+        if (Present(location.IndexDirectory, DovecotFileNames.Index) || Present(location.IndexDirectory, DovecotFileNames.IndexLog) ||
+            Present(location.ControlDirectory, DovecotFileNames.UidList) ||
             mailFolders.Any(folder => Directory.Exists(Path.Combine(location.MailDirectory, folder))))
         {
             return null;
@@ -187,13 +187,13 @@ public static class MailboxLocator
         ArgumentNullException.ThrowIfNull(listIndexPath);
         string directory = Path.GetDirectoryName(listIndexPath) ?? ".";
         string file = Path.GetFileName(listIndexPath);
-        if (!File.Exists(listIndexPath) && !File.Exists(listIndexPath + ".log"))
+        if (!File.Exists(listIndexPath) && !File.Exists(listIndexPath + DovecotFileNames.LogSuffix))
         {
             log?.Write("No mailbox list index at " + listIndexPath + ": GUID, UIDVALIDITY and cached counts are left empty");
             return null;
         }
 
-        foreach (string part in new[] { listIndexPath, listIndexPath + ".log" }.Where(File.Exists))
+        foreach (string part in new[] { listIndexPath, listIndexPath + DovecotFileNames.LogSuffix }.Where(File.Exists))
         {
             log?.Write("Reading " + ActivityLog.Describe(part));
         }
@@ -210,8 +210,8 @@ public static class MailboxLocator
     public static int? CountMessages(MailboxLocation mailbox, IActivityLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        string index = Path.Combine(mailbox.IndexDirectory, "dovecot.index");
-        string[] files = new[] { index, index + ".log.2", index + ".log" }.Where(File.Exists).ToArray();
+        string index = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.Index);
+        string[] files = new[] { index, index + DovecotFileNames.Log2Suffix, index + DovecotFileNames.LogSuffix }.Where(File.Exists).ToArray();
         if (files.Length == 0)
         {
             log?.Write(mailbox.Name + ": no index in " + mailbox.IndexDirectory + " yet, so no message count");

@@ -1,8 +1,8 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Globalization;
 using MailStorage.Core.Index;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Repair;
 
@@ -262,8 +262,6 @@ internal static class IndexHeaderFix
         hdr.Set(IndexHeaderFields.LogFileHeadOffset, "log_file_head_offset", headOffset);
         hdr.Set(IndexHeaderFields.LogFileTailOffset, "log_file_tail_offset", tailOffset);
     }
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The base header being edited; every change of a named field is recorded as <c>field old -> new</c>.</summary>
     private sealed class HeaderFields(byte[] bytes, List<string> changes)

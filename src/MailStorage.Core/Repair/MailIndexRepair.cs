@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using MailStorage.Core.Index;
@@ -8,6 +7,7 @@ using MailStorage.Core.Interop;
 using MailStorage.Core.Locking;
 using MailStorage.Core.Mailboxes;
 using Microsoft.Win32.SafeHandles;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Repair;
 
@@ -23,21 +23,6 @@ namespace MailStorage.Core.Repair;
 /// </summary>
 public sealed class MailIndexRepair : IDisposable
 {
-    /// <summary>The main index.</summary>
-    public const string IndexName = "dovecot.index";
-
-    /// <summary>The cache file.</summary>
-    public const string CacheName = "dovecot.index.cache";
-
-    /// <summary>The transaction log.</summary>
-    public const string LogName = MailboxLock.IndexLogName;
-
-    /// <summary>The rotated transaction log.</summary>
-    public const string Log2Name = MailboxLock.IndexLogName + ".2";
-
-    /// <summary>Maildir's uidlist.</summary>
-    public const string UidListName = MailboxLock.UidListName;
-
     /// <summary>Largest index, log or uidlist read into memory for a repair.</summary>
     public const long MaxFileSize = 1L << 30;
 
@@ -135,16 +120,16 @@ public sealed class MailIndexRepair : IDisposable
     }
 
     /// <summary>
-    /// Cuts <paramref name="fileName"/> (<see cref="LogName"/> or <see cref="Log2Name"/>) at the end of its last whole
+    /// Cuts <paramref name="fileName"/> (<see cref="DovecotFileNames.IndexLog"/> or <see cref="DovecotFileNames.IndexLog2"/>) at the end of its last whole
     /// transaction: a record cut short, garbage after the last record, or a transaction with an invalid record goes
     /// (to the quarantine). A log whose header Dovecot cannot use is refused (Dovecot replaces such a log itself).
     /// Run <see cref="FixIndexHeader"/> after it: the index's log position may point past the cut.
     /// </summary>
-    public RepairResult CutTransactionLog(string fileName = LogName)
+    public RepairResult CutTransactionLog(string fileName = DovecotFileNames.IndexLog)
     {
-        if (fileName is not LogName and not Log2Name)
+        if (fileName is not DovecotFileNames.IndexLog and not DovecotFileNames.IndexLog2)
         {
-            throw new ArgumentException("Only " + LogName + " and " + Log2Name + " are transaction logs.", nameof(fileName));
+            throw new ArgumentException("Only " + DovecotFileNames.IndexLog + " and " + DovecotFileNames.IndexLog2 + " are transaction logs.", nameof(fileName));
         }
 
         EnsureLocked(uidList: false);
@@ -190,8 +175,8 @@ public sealed class MailIndexRepair : IDisposable
     public RepairResult FixIndexHeader()
     {
         EnsureLocked(uidList: false);
-        string path = indexDirectory.PathOf(IndexName);
-        byte[]? data = TryReadAll(indexDirectory, IndexName, out FileStatus? status);
+        string path = indexDirectory.PathOf(DovecotFileNames.Index);
+        byte[]? data = TryReadAll(indexDirectory, DovecotFileNames.Index, out FileStatus? status);
         if (data == null)
         {
             return Nothing(path, "missing");
@@ -205,10 +190,10 @@ public sealed class MailIndexRepair : IDisposable
         }
 
         LogHead? head = null;
-        byte[]? logData = TryReadOther(indexDirectory, LogName);
+        byte[]? logData = TryReadOther(indexDirectory, DovecotFileNames.IndexLog);
         if (logData != null)
         {
-            TransactionLogFile log = TransactionLogFile.Parse(logData, indexDirectory.PathOf(LogName));
+            TransactionLogFile log = TransactionLogFile.Parse(logData, indexDirectory.PathOf(DovecotFileNames.IndexLog));
             if (log.IsUsable && log.Header.IndexId == index.Header.IndexId)
             {
                 head = new LogHead(log.Header.FileSeq, log.Header.HeaderSize, CutOffset(log));
@@ -229,10 +214,10 @@ public sealed class MailIndexRepair : IDisposable
             return Nothing(path, N(data.Length) + " bytes, header consistent");
         }
 
-        QuarantinedFile copy = Quarantine.Add(indexDirectory, IndexName, "FixIndexHeader", string.Join("; ", outcome.Changes));
+        QuarantinedFile copy = Quarantine.Add(indexDirectory, DovecotFileNames.Index, "FixIndexHeader", string.Join("; ", outcome.Changes));
         EnsureSame(copy, status!);
         EnsureLocked(uidList: false);
-        SafeFileWriter.Replace(indexDirectory, IndexName, outcome.Content, copy);
+        SafeFileWriter.Replace(indexDirectory, DovecotFileNames.Index, outcome.Content, copy);
         return new RepairResult(
             Mailbox.IndexDirectory, path, RepairAction.FixIndexHeader,
             N(data.Length) + " bytes, " + N(index.Problems.Count) + " problem(s)",
@@ -242,15 +227,15 @@ public sealed class MailIndexRepair : IDisposable
     }
 
     /// <summary>
-    /// Moves <paramref name="fileName"/> (<see cref="IndexName"/> or <see cref="CacheName"/>) to the quarantine, so that
+    /// Moves <paramref name="fileName"/> (<see cref="DovecotFileNames.Index"/> or <see cref="DovecotFileNames.IndexCache"/>) to the quarantine, so that
     /// Dovecot rebuilds the index from the log and the Maildir (UIDs from dovecot-uidlist, flags from file names) or
     /// starts a new cache. Refused for sdbox and mdbox, whose indexes hold what no other file has.
     /// </summary>
     public RepairResult QuarantineIndexFile(string fileName)
     {
-        if (fileName is not IndexName and not CacheName)
+        if (fileName is not DovecotFileNames.Index and not DovecotFileNames.IndexCache)
         {
-            throw new ArgumentException("Only " + IndexName + " and " + CacheName + " can be moved away for Dovecot to rebuild.", nameof(fileName));
+            throw new ArgumentException("Only " + DovecotFileNames.Index + " and " + DovecotFileNames.IndexCache + " can be moved away for Dovecot to rebuild.", nameof(fileName));
         }
 
         string path = indexDirectory.PathOf(fileName);
@@ -290,8 +275,8 @@ public sealed class MailIndexRepair : IDisposable
         }
 
         EnsureLocked(uidList: true);
-        string path = controlDirectory.PathOf(UidListName);
-        byte[]? data = TryReadAll(controlDirectory, UidListName, out FileStatus? status);
+        string path = controlDirectory.PathOf(DovecotFileNames.UidList);
+        byte[]? data = TryReadAll(controlDirectory, DovecotFileNames.UidList, out FileStatus? status);
         if (status != null)
         {
             EnsureChangeable(status, path);
@@ -320,14 +305,14 @@ public sealed class MailIndexRepair : IDisposable
         {
             // No original: the new file gets the owner of the directory and its mode without execute bits, as Dovecot's.
             FileStatus dir = controlDirectory.Status;
-            SafeFileWriter.Create(controlDirectory, UidListName, outcome.Content, dir.Uid, dir.Gid, dir.Permissions & 0x1B6);
+            SafeFileWriter.Create(controlDirectory, DovecotFileNames.UidList, outcome.Content, dir.Uid, dir.Gid, dir.Permissions & 0x1B6);
             return new RepairResult(Mailbox.IndexDirectory, path, RepairAction.RebuildUidList, outcome.Before, outcome.After, null, outcome.Changes);
         }
 
-        QuarantinedFile copy = Quarantine.Add(controlDirectory, UidListName, "RebuildUidList", string.Join("; ", outcome.Changes.Take(20)) + (outcome.Changes.Count > 20 ? "; ..." : string.Empty));
+        QuarantinedFile copy = Quarantine.Add(controlDirectory, DovecotFileNames.UidList, "RebuildUidList", string.Join("; ", outcome.Changes.Take(20)) + (outcome.Changes.Count > 20 ? "; ..." : string.Empty));
         EnsureSame(copy, status!);
         EnsureLocked(uidList: true);
-        SafeFileWriter.Replace(controlDirectory, UidListName, outcome.Content, copy);
+        SafeFileWriter.Replace(controlDirectory, DovecotFileNames.UidList, outcome.Content, copy);
         return new RepairResult(Mailbox.IndexDirectory, path, RepairAction.RebuildUidList, outcome.Before, outcome.After, copy.Copy, outcome.Changes);
     }
 
@@ -378,8 +363,6 @@ public sealed class MailIndexRepair : IDisposable
 
     private static bool SameDirectory(string a, string b) =>
         string.Equals(Path.GetFullPath(a).TrimEnd('/'), Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Reads a file that is looked at, not repaired: a link or a non-file there is treated as absent (the action on
@@ -450,25 +433,25 @@ public sealed class MailIndexRepair : IDisposable
 
         if (uidList && (heldLock.UidList == null || !SameDirectory(Path.GetDirectoryName(heldLock.UidList.Path)!, controlDirectory.Path)))
         {
-            throw new RepairRefusedException(RepairRefusal.LockNotHeld, controlDirectory.PathOf(UidListName), "rebuilding " + controlDirectory.PathOf(UidListName) + " needs its dotlock too (MailboxLockOptions.IncludeUidList, with UidListDirectory for a CONTROL= directory: see LockOptionsFor).");
+            throw new RepairRefusedException(RepairRefusal.LockNotHeld, controlDirectory.PathOf(DovecotFileNames.UidList), "rebuilding " + controlDirectory.PathOf(DovecotFileNames.UidList) + " needs its dotlock too (MailboxLockOptions.IncludeUidList, with UidListDirectory for a CONTROL= directory: see LockOptionsFor).");
         }
     }
 
     private UidList? ReadUidList()
     {
-        byte[]? data = TryReadOther(controlDirectory, UidListName);
-        return data == null ? null : UidList.Parse(data, controlDirectory.PathOf(UidListName));
+        byte[]? data = TryReadOther(controlDirectory, DovecotFileNames.UidList);
+        return data == null ? null : UidList.Parse(data, controlDirectory.PathOf(DovecotFileNames.UidList));
     }
 
     private MailboxState ReadIndexState()
     {
-        byte[]? index = TryReadOther(indexDirectory, IndexName);
-        byte[]? log = TryReadOther(indexDirectory, LogName);
-        byte[]? log2 = TryReadOther(indexDirectory, Log2Name);
+        byte[]? index = TryReadOther(indexDirectory, DovecotFileNames.Index);
+        byte[]? log = TryReadOther(indexDirectory, DovecotFileNames.IndexLog);
+        byte[]? log2 = TryReadOther(indexDirectory, DovecotFileNames.IndexLog2);
         return MailboxState.Replay(
-            index == null ? null : IndexFile.Parse(index, indexDirectory.PathOf(IndexName)),
-            log2 == null ? null : TransactionLogFile.Parse(log2, indexDirectory.PathOf(Log2Name)),
-            log == null ? null : TransactionLogFile.Parse(log, indexDirectory.PathOf(LogName)));
+            index == null ? null : IndexFile.Parse(index, indexDirectory.PathOf(DovecotFileNames.Index)),
+            log2 == null ? null : TransactionLogFile.Parse(log2, indexDirectory.PathOf(DovecotFileNames.IndexLog2)),
+            log == null ? null : TransactionLogFile.Parse(log, indexDirectory.PathOf(DovecotFileNames.IndexLog)));
     }
 
     /// <summary>
@@ -478,13 +461,13 @@ public sealed class MailIndexRepair : IDisposable
     private Dictionary<uint, ulong> IndexVirtualSizes()
     {
         var sizes = new Dictionary<uint, ulong>();
-        byte[]? data = TryReadOther(indexDirectory, IndexName);
+        byte[]? data = TryReadOther(indexDirectory, DovecotFileNames.Index);
         if (data == null)
         {
             return sizes;
         }
 
-        IndexFile index = IndexFile.Parse(data, indexDirectory.PathOf(IndexName));
+        IndexFile index = IndexFile.Parse(data, indexDirectory.PathOf(DovecotFileNames.Index));
         if (!index.IsUsable)
         {
             return sizes;
@@ -495,8 +478,8 @@ public sealed class MailIndexRepair : IDisposable
         CacheFile? cache = null;
         if (vsize == null && cacheExt != null)
         {
-            byte[]? cacheData = TryReadOther(indexDirectory, CacheName);
-            CacheFile? parsed = cacheData == null ? null : CacheFile.Parse(cacheData, indexDirectory.PathOf(CacheName));
+            byte[]? cacheData = TryReadOther(indexDirectory, DovecotFileNames.IndexCache);
+            CacheFile? parsed = cacheData == null ? null : CacheFile.Parse(cacheData, indexDirectory.PathOf(DovecotFileNames.IndexCache));
             cache = parsed?.Header is { } header && header.FileSeq == cacheExt.ResetId && header.IndexId == index.Header.IndexId ? parsed : null;
         }
 
@@ -549,6 +532,6 @@ public sealed class MailIndexRepair : IDisposable
             }
         }
 
-        return indexDirectory.Stat("dovecot.map.index") != null ? "it has dovecot.map.index" : null;
+        return indexDirectory.Stat(DovecotFileNames.MapIndex) != null ? "it has dovecot.map.index" : null;
     }
 }

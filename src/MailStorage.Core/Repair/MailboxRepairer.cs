@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using MailStorage.Core.Index;
 using MailStorage.Core.Locking;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Reporting;
@@ -149,11 +150,11 @@ public static class MailboxRepairer
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         ArgumentNullException.ThrowIfNull(damages);
-        string index = Path.Combine(mailbox.IndexDirectory, MailIndexRepair.IndexName);
-        string log = Path.Combine(mailbox.IndexDirectory, MailIndexRepair.LogName);
-        string log2 = Path.Combine(mailbox.IndexDirectory, MailIndexRepair.Log2Name);
-        string cache = Path.Combine(mailbox.IndexDirectory, MailIndexRepair.CacheName);
-        string uidList = Path.Combine(mailbox.ControlDirectory, MailIndexRepair.UidListName);
+        string index = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.Index);
+        string log = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.IndexLog);
+        string log2 = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.IndexLog2);
+        string cache = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.IndexCache);
+        string uidList = Path.Combine(mailbox.ControlDirectory, DovecotFileNames.UidList);
         bool maildir = string.Equals(mailbox.Format, "maildir", StringComparison.OrdinalIgnoreCase);
 
         var steps = new SortedDictionary<RepairStep, (string File, List<IndexDamage> Reasons)>();
@@ -350,14 +351,14 @@ public static class MailboxRepairer
                 case RepairStep.RebuildUidList:
                     return new[] { repair.RebuildUidList() };
                 case RepairStep.CutLog2:
-                    return new[] { repair.CutTransactionLog(MailIndexRepair.Log2Name) };
+                    return new[] { repair.CutTransactionLog(DovecotFileNames.IndexLog2) };
                 case RepairStep.CutLog:
-                    return new[] { repair.CutTransactionLog(MailIndexRepair.LogName) };
+                    return new[] { repair.CutTransactionLog(DovecotFileNames.IndexLog) };
                 case RepairStep.QuarantineIndex:
                     indexGone = true;
-                    return new[] { repair.QuarantineIndexFile(MailIndexRepair.IndexName) };
+                    return new[] { repair.QuarantineIndexFile(DovecotFileNames.Index) };
                 case RepairStep.QuarantineCache:
-                    return new[] { repair.QuarantineIndexFile(MailIndexRepair.CacheName) };
+                    return new[] { repair.QuarantineIndexFile(DovecotFileNames.IndexCache) };
                 default:
                     break;
             }
@@ -373,7 +374,7 @@ public static class MailboxRepairer
                 // dovecot-uidlist and the file names, which keeps every UID. QuarantineIndexFile refuses dbox.
                 var results = new List<RepairResult> { Note(repair, step.File, "header fix refused: " + ex.Message) };
                 indexGone = true;
-                results.Add(repair.QuarantineIndexFile(MailIndexRepair.IndexName));
+                results.Add(repair.QuarantineIndexFile(DovecotFileNames.Index));
                 return results;
             }
         }

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using MailStorage.Core.Index;
 using MailStorage.Core.Interop;
 using MailStorage.Core.Mailboxes;
 using Microsoft.Win32.SafeHandles;
@@ -456,7 +457,7 @@ public sealed class Quarantine : IDisposable
         for (string? at = full; inside == null && at != null; at = System.IO.Path.GetDirectoryName(at))
         {
             if ((Directory.Exists(System.IO.Path.Combine(at, "cur")) && Directory.Exists(System.IO.Path.Combine(at, "new"))) ||
-                File.Exists(System.IO.Path.Combine(at, "dovecot.index.log")) || File.Exists(System.IO.Path.Combine(at, "dovecot-uidlist")))
+                File.Exists(System.IO.Path.Combine(at, DovecotFileNames.IndexLog)) || File.Exists(System.IO.Path.Combine(at, DovecotFileNames.UidList)))
             {
                 inside = at;
             }

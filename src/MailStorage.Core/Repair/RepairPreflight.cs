@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using MailStorage.Core.Index;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Verification;
 using Planned = MailStorage.Core.Verification.RepairAction;
@@ -65,7 +66,7 @@ internal sealed class RepairPreflight : IDisposable
 
             // The lock opens dovecot.index.log (O_NOFOLLOW, so a link fails there, but only after the uidlist dotlock
             // was made): refuse it here, the same way for -WhatIf and for the run.
-            if (index.Stat(MailIndexRepair.LogName) is { } log && SafeFileWriter.RefusalFor(log, index.PathOf(MailIndexRepair.LogName)) is { } refused &&
+            if (index.Stat(DovecotFileNames.IndexLog) is { } log && SafeFileWriter.RefusalFor(log, index.PathOf(DovecotFileNames.IndexLog)) is { } refused &&
                 refused.Refusal != RepairRefusal.HardLinked)
             {
                 throw refused;

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using MailStorage.Core.Index;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Repair;
 
@@ -360,8 +361,6 @@ internal static class UidListRebuild
 
         return true;
     }
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Show(string text)
     {

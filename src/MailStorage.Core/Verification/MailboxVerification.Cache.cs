@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using MailStorage.Core.Index;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Verification;
 
@@ -14,9 +15,6 @@ namespace MailStorage.Core.Verification;
 internal sealed partial class MailboxVerification
 {
     private const string QuarantineCacheText = "Move dovecot.index.cache to quarantine; Dovecot starts a new cache and fills it again as clients ask (what Dovecot itself does: \"Deleting corrupted cache\").";
-
-    /// <summary>EXT_INTRO's ext_id for an extension named in the record.</summary>
-    private const uint NewExtension = uint.MaxValue;
 
     private void CheckCache()
     {
@@ -128,16 +126,17 @@ internal sealed partial class MailboxVerification
                 }
 
                 ReadOnlySpan<byte> p = record.Payload;
-                if (record.Type == TransactionLogRecordType.ExtIntro && p.Length >= 20)
+                if (record.Type == TransactionLogRecordType.ExtIntro && p.Length >= ExtIntroFields.Size)
                 {
                     // Intros name a new extension, or point at one by its place in the index's list (then extended by
                     // the ones the log introduced).
-                    uint extId = BinaryPrimitives.ReadUInt32LittleEndian(p);
-                    uint resetId = BinaryPrimitives.ReadUInt32LittleEndian(p[4..]);
-                    int nameSize = BinaryPrimitives.ReadUInt16LittleEndian(p[18..]);
-                    if (extId == NewExtension || nameSize > 0)
+                    ExtIntroRecord intro = ExtIntroRecord.Read(p);
+                    uint extId = intro.ExtId;
+                    uint resetId = intro.ResetId;
+                    int nameSize = intro.NameSize;
+                    if (extId == ExtIntroFields.NewExtension || nameSize > 0)
                     {
-                        selected = 20 + nameSize <= p.Length ? Encoding.ASCII.GetString(p.Slice(20, nameSize)) : null;
+                        selected = ExtIntroFields.Size + nameSize <= p.Length ? Encoding.ASCII.GetString(p.Slice(ExtIntroFields.Size, nameSize)) : null;
                         if (selected != null && !names.Contains(selected))
                         {
                             names.Add(selected);

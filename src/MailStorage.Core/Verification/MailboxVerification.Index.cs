@@ -1,5 +1,6 @@
 using System;
 using MailStorage.Core.Index;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Verification;
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using MailStorage.Core.Index;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Verification;
 
@@ -226,7 +227,7 @@ internal sealed partial class MailboxVerification
                 file.File,
                 IndexDamageKind.LogIndexIdMismatch,
                 DamageSeverity.Error,
-                4,
+                TransactionLogHeaderFields.IndexId,
                 "indexid changed: " + N(file.Header.IndexId) + " -> " + N(reference.Value),
                 RepairAction.QuarantineLog,
                 "Move " + Name(file.File) + " to quarantine; Dovecot marks it corrupted itself and starts a new log (the log belongs to another index: restored from a backup, or two hosts recreated the index at once).");
@@ -243,7 +244,7 @@ internal sealed partial class MailboxVerification
 
         if (log.Header.PrevFileSeq != log2.Header.FileSeq)
         {
-            Add(log2.File, IndexDamageKind.LogSequenceNotContinued, DamageSeverity.Info, 8, "file_seq " + N(log2.Header.FileSeq) + " is not the log dovecot.index.log continues (prev_file_seq " + N(log.Header.PrevFileSeq) + ")", RepairAction.None, "A leftover from before the log was recreated; Dovecot ignores it and deletes it when it is two days old.");
+            Add(log2.File, IndexDamageKind.LogSequenceNotContinued, DamageSeverity.Info, TransactionLogHeaderFields.FileSeq, "file_seq " + N(log2.Header.FileSeq) + " is not the log dovecot.index.log continues (prev_file_seq " + N(log.Header.PrevFileSeq) + ")", RepairAction.None, "A leftover from before the log was recreated; Dovecot ignores it and deletes it when it is two days old.");
         }
         else if (log.Header.PrevFileOffset != 0 && log.Header.PrevFileOffset != log2.SyncOffset)
         {
@@ -315,18 +316,18 @@ internal sealed partial class MailboxVerification
                 bool stoppedEarly = current.Problems.Any(p => p.Code == "LogRecordSizeTooSmall" && p.Offset < h.LogFileHeadOffset);
                 if (h.LogFileHeadOffset > current.SyncOffset && !stoppedEarly)
                 {
-                    Add(IndexPath, IndexDamageKind.IndexLogOffsetPastEnd, DamageSeverity.Error, 68, "log_file_head_offset " + N(h.LogFileHeadOffset) + " is past the end of " + Name(current.File) + " seq " + N(current.Header.FileSeq) + " (sync_offset=" + N(current.SyncOffset) + ")", RepairAction.FixIndexHeader, "log_file_head_offset " + N(h.LogFileHeadOffset) + " -> " + N(current.SyncOffset));
+                    Add(IndexPath, IndexDamageKind.IndexLogOffsetPastEnd, DamageSeverity.Error, IndexHeaderFields.LogFileHeadOffset, "log_file_head_offset " + N(h.LogFileHeadOffset) + " is past the end of " + Name(current.File) + " seq " + N(current.Header.FileSeq) + " (sync_offset=" + N(current.SyncOffset) + ")", RepairAction.FixIndexHeader, "log_file_head_offset " + N(h.LogFileHeadOffset) + " -> " + N(current.SyncOffset));
                 }
 
                 break;
             case IndexLogPosition.Reset:
-                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Warning, 60, "log_file_seq " + N(h.LogFileSeq) + " is older than every log (we have seqs " + seqs + "), and " + Name(position.Log!.File) + " seq " + N(position.Log.Header.FileSeq) + " starts afresh (prev_file_seq=0)", RepairAction.Report, "Dovecot drops the index's records and rebuilds them from " + Name(position.Log.File) + ", dovecot-uidlist and the Maildir; nothing to repair, but the log was recreated after the index was written: look for an earlier \"marked corrupted\" in Dovecot's log.");
+                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Warning, IndexHeaderFields.LogFileSeq, "log_file_seq " + N(h.LogFileSeq) + " is older than every log (we have seqs " + seqs + "), and " + Name(position.Log!.File) + " seq " + N(position.Log.Header.FileSeq) + " starts afresh (prev_file_seq=0)", RepairAction.Report, "Dovecot drops the index's records and rebuilds them from " + Name(position.Log.File) + ", dovecot-uidlist and the Maildir; nothing to repair, but the log was recreated after the index was written: look for an earlier \"marked corrupted\" in Dovecot's log.");
                 break;
             case IndexLogPosition.Lost:
-                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Error, 60, "Lost log for seq=" + N(h.LogFileSeq) + " offset=" + N(h.LogFileHeadOffset) + ": Missing middle file seq=" + N(h.LogFileSeq) + " (between " + N(h.LogFileSeq) + ".." + N(uint.MaxValue) + ", we have seqs " + seqs + ")", RepairAction.FixIndexHeader, "log_file_seq " + N(h.LogFileSeq) + " -> " + N(position.Log!.Header.FileSeq) + " (as Dovecot's fsck does; what changed in the missing log is taken from dovecot-uidlist and the Maildir)");
+                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Error, IndexHeaderFields.LogFileSeq, "Lost log for seq=" + N(h.LogFileSeq) + " offset=" + N(h.LogFileHeadOffset) + ": Missing middle file seq=" + N(h.LogFileSeq) + " (between " + N(h.LogFileSeq) + ".." + N(uint.MaxValue) + ", we have seqs " + seqs + ")", RepairAction.FixIndexHeader, "log_file_seq " + N(h.LogFileSeq) + " -> " + N(position.Log!.Header.FileSeq) + " (as Dovecot's fsck does; what changed in the missing log is taken from dovecot-uidlist and the Maildir)");
                 break;
             case IndexLogPosition.Newer:
-                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Error, 60, "log_file_seq " + N(h.LogFileSeq) + " is newer than every log (we have seqs " + seqs + ")", RepairAction.FixIndexHeader, "log_file_seq " + N(h.LogFileSeq) + " -> " + N(position.Log!.Header.FileSeq) + " (as Dovecot's fsck does)");
+                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Error, IndexHeaderFields.LogFileSeq, "log_file_seq " + N(h.LogFileSeq) + " is newer than every log (we have seqs " + seqs + ")", RepairAction.FixIndexHeader, "log_file_seq " + N(h.LogFileSeq) + " -> " + N(position.Log!.Header.FileSeq) + " (as Dovecot's fsck does)");
                 break;
             default:
                 break;

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using MailStorage.Core.Index;
 using MailStorage.Core.Interop;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Verification;
 

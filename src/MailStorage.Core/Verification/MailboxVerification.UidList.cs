@@ -1,6 +1,7 @@
 using System;
 using System.Text.RegularExpressions;
 using MailStorage.Core.Index;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Verification;
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using MailStorage.Core.Index;
@@ -8,6 +7,7 @@ using MailStorage.Core.Interop;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Reporting;
 using Microsoft.Win32.SafeHandles;
+using static MailStorage.Core.InvariantFormat;
 
 namespace MailStorage.Core.Verification;
 
@@ -47,12 +47,12 @@ internal sealed partial class MailboxVerification
     internal MailboxVerification(MailboxLocation mailbox)
     {
         this.mailbox = mailbox;
-        IndexPath = Path.Combine(mailbox.IndexDirectory, "dovecot.index");
-        LogPath = IndexPath + ".log";
-        Log2Path = LogPath + ".2";
-        CachePath = IndexPath + ".cache";
-        UidListPath = Path.Combine(mailbox.ControlDirectory, "dovecot-uidlist");
-        KeywordsPath = Path.Combine(mailbox.ControlDirectory, "dovecot-keywords");
+        IndexPath = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.Index);
+        LogPath = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.IndexLog);
+        Log2Path = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.IndexLog2);
+        CachePath = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.IndexCache);
+        UidListPath = Path.Combine(mailbox.ControlDirectory, DovecotFileNames.UidList);
+        KeywordsPath = Path.Combine(mailbox.ControlDirectory, DovecotFileNames.Keywords);
     }
 
     internal string IndexPath { get; }
@@ -279,8 +279,6 @@ internal sealed partial class MailboxVerification
             RepairAction.Report,
             "Dovecot would read and write through it, so whoever can write the folder can point it at any file. Remove the link by hand after checking where it points; Dovecot then recreates the file.");
     }
-
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Name(string path) => Path.GetFileName(path);
 }

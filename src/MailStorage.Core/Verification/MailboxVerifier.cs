@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using MailStorage.Core.Index;
 using MailStorage.Core.Locking;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Reporting;
@@ -118,7 +119,7 @@ public static class MailboxVerifier
             Hostname = lockOptions.Hostname,
         };
 
-        string log = Path.Combine(mailbox.IndexDirectory, MailboxLock.IndexLogName);
+        string log = Path.Combine(mailbox.IndexDirectory, DovecotFileNames.IndexLog);
         if (!File.Exists(log))
         {
             // No log: no Dovecot writer is between its index changes (it creates the log first, under its own
@@ -140,7 +141,7 @@ public static class MailboxVerifier
 
     private static List<IndexDamage> ConfirmUnderUidListLock(MailboxLocation mailbox, MailboxLockOptions options, IReadOnlyList<IndexDamage> found, CancellationToken cancellationToken)
     {
-        string uidList = Path.Combine(mailbox.ControlDirectory, MailboxLock.UidListName);
+        string uidList = Path.Combine(mailbox.ControlDirectory, DovecotFileNames.UidList);
         LockAttempt attempt = FileLocks.Lock(uidList, options.UidListOptions(), options.Timeout, cancellationToken);
         if (attempt.Lock is not { } held)
         {

@@ -104,7 +104,7 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
                 continue;
             }
 
-            string listIndex = System.IO.Path.Combine(index ?? root, MailboxListIndex.DefaultFileName);
+            string listIndex = System.IO.Path.Combine(index ?? root, DovecotFileNames.ListIndex);
             Write(() => MailboxLocator.List(root, index, control, log), item, listIndex);
         }
     }

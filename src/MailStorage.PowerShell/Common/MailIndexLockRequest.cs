@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using MailStorage.ConfigAnalyzer.Settings;
+using MailStorage.Core.Index;
 using MailStorage.Core.Locking;
 
 namespace MailStorage.PowerShell.Common;
@@ -13,9 +14,6 @@ namespace MailStorage.PowerShell.Common;
 /// </summary>
 internal static class MailIndexLockRequest
 {
-    /// <summary>The file whose lock excludes Dovecot from a mailbox index.</summary>
-    public const string IndexLogName = "dovecot.index.log";
-
     /// <summary>
     /// The lock settings: Dovecot's defaults, or lock_method, dotlock_use_excl and mail_max_lock_timeout from
     /// <paramref name="configPath"/> (under <paramref name="filter"/>), overridden by the parameters given. Terminating
@@ -95,7 +93,7 @@ internal static class MailIndexLockRequest
             return null;
         }
 
-        if (File.Exists(resolved) && string.Equals(Path.GetFileName(resolved), IndexLogName, StringComparison.Ordinal))
+        if (File.Exists(resolved) && string.Equals(Path.GetFileName(resolved), DovecotFileNames.IndexLog, StringComparison.Ordinal))
         {
             resolved = Path.GetDirectoryName(resolved) ?? resolved;
         }
@@ -111,10 +109,10 @@ internal static class MailIndexLockRequest
         }
 
         // Dovecot creates dovecot.index.log itself; an empty one made by a lock would look corrupt to it.
-        if (!File.Exists(Path.Combine(resolved, IndexLogName)))
+        if (!File.Exists(Path.Combine(resolved, DovecotFileNames.IndexLog)))
         {
             cmdlet.WriteError(new ErrorRecord(
-                new FileNotFoundException("'" + resolved + "' has no " + IndexLogName + ": it is not a mailbox index folder, or Dovecot has not opened the mailbox yet (with INDEX= in mail_location the indexes live elsewhere).", Path.Combine(resolved, IndexLogName)),
+                new FileNotFoundException("'" + resolved + "' has no " + DovecotFileNames.IndexLog + ": it is not a mailbox index folder, or Dovecot has not opened the mailbox yet (with INDEX= in mail_location the indexes live elsewhere).", Path.Combine(resolved, DovecotFileNames.IndexLog)),
                 errorPrefix + "NoIndexLog",
                 ErrorCategory.ObjectNotFound,
                 path));
@@ -129,9 +127,9 @@ internal static class MailIndexLockRequest
     {
         string what = options.Method switch
         {
-            LockMethod.Dotlock => "Create the dotlock " + IndexLogName + ".lock",
-            LockMethod.Flock => "Take a flock " + (options.Mode == LockMode.Shared ? "LOCK_SH" : "LOCK_EX") + " lock on " + IndexLogName,
-            _ => "Take an fcntl " + (options.Mode == LockMode.Shared ? "read" : "write") + " lock on " + IndexLogName,
+            LockMethod.Dotlock => "Create the dotlock " + DovecotFileNames.IndexLog + ".lock",
+            LockMethod.Flock => "Take a flock " + (options.Mode == LockMode.Shared ? "LOCK_SH" : "LOCK_EX") + " lock on " + DovecotFileNames.IndexLog,
+            _ => "Take an fcntl " + (options.Mode == LockMode.Shared ? "read" : "write") + " lock on " + DovecotFileNames.IndexLog,
         };
         return what + (options.IncludeUidList ? " and create the dotlock dovecot-uidlist.lock" : string.Empty) +
             " (waiting up to " + Seconds(options.Timeout) + ")";
@@ -222,7 +220,7 @@ internal static class MailIndexLockRequest
             return attempt.Describe() + " [lock_method=" + options.Method.ToString().ToLowerInvariant() + "]";
         }
 
-        bool uidList = string.Equals(Path.GetFileName(attempt.LockedFile), "dovecot-uidlist", StringComparison.Ordinal);
+        bool uidList = string.Equals(Path.GetFileName(attempt.LockedFile), Core.Index.DovecotFileNames.UidList, StringComparison.Ordinal);
         string kind = attempt.Method == LockMethod.Dotlock ? "dotlock" : "lock";
         return "Could not " + kind + " " + (uidList ? "uidlist file " : "transaction log file ") + attempt.LockedFile + ": already locked" +
             (attempt.Holder != null ? " (" + attempt.Holder + ")" : string.Empty) +

@@ -20,9 +20,6 @@ internal sealed class MailStorageLoadContext : AssemblyLoadContext
         this.dependencyDirectory = dependencyDirectory;
     }
 
-    /// <summary>The folder the context loads from.</summary>
-    public string DependencyDirectory => dependencyDirectory;
-
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         if (assemblyName.Name == null)

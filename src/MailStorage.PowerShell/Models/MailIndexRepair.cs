@@ -23,7 +23,7 @@ public sealed class MailIndexRepair
             Engine.RepairAction.TruncateLog => MailIndexRepairAction.TruncateLog,
             Engine.RepairAction.FixIndexHeader => MailIndexRepairAction.FixIndexHeader,
             Engine.RepairAction.RebuildUidList => MailIndexRepairAction.RebuildUidList,
-            Engine.RepairAction.QuarantineFile when name == Engine.MailIndexRepair.CacheName => MailIndexRepairAction.QuarantineCache,
+            Engine.RepairAction.QuarantineFile when name == Core.Index.DovecotFileNames.IndexCache => MailIndexRepairAction.QuarantineCache,
             Engine.RepairAction.QuarantineFile => MailIndexRepairAction.QuarantineIndex,
             _ => MailIndexRepairAction.None,
         };

@@ -25,7 +25,7 @@ namespace MailStorage.Core.Tests.Caching;
 /// former flush, chown/fchown(-1, -1), brought the new size and mtime at once but not the content of files of 64 KiB
 /// or less: gluster's quick-read translator keeps small files whole and served the old bytes (and nothing past the
 /// old end) for up to 1 s, so a 1,000-byte file took 400-620 ms. Listing the folder after the chown makes quick-read
-/// drop its copy; see <see cref="AttributeFlush"/> for every flush tried and what each did.
+/// drop its copy; see <see cref="FileSystems.AttributeFlush"/> for every flush tried and what each did.
 /// </para>
 /// <para>
 /// With Dovecot writing (doveadm through A, flags and a dovecot.index rewrite), MailboxState.Load through B with

@@ -38,7 +38,7 @@ public sealed class MailboxListIndexFuzzTests
             MailboxListIndexTests.Must(mailbox, "mailbox", "status", "messages", "*");
             MailboxListIndexTests.Must(mailbox, "mailbox", "rename", "Fuzz1.F2", "Moved.Here");
             MailboxListIndexTests.Must(mailbox, "mailbox", "delete", "Fuzz2.F3");
-            string prefix = Path.Combine(mailbox.Maildir, MailboxListIndex.DefaultFileName);
+            string prefix = Path.Combine(mailbox.Maildir, DovecotFileNames.ListIndex);
             Assert.True(File.Exists(prefix) && File.Exists(prefix + ".log.2"), "the list index did not rotate");
             index = File.ReadAllBytes(prefix);
             log = File.ReadAllBytes(prefix + ".log");

@@ -65,7 +65,7 @@ public sealed class MailboxListIndexTests
         }
 
         Must(mailbox, "mailbox", "status", "messages", "*");
-        string listIndex = Path.Combine(mailbox.Maildir, MailboxListIndex.DefaultFileName);
+        string listIndex = Path.Combine(mailbox.Maildir, DovecotFileNames.ListIndex);
         Assert.True(File.Exists(listIndex), "Dovecot wrote no dovecot.list.index (the log did not rotate)");
 
         // Changes after the index file was written live only in the log.

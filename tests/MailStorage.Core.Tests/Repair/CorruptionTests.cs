@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
+using MailStorage.Core.Index;
 using MailStorage.Core.Repair;
 using Xunit;
 using Xunit.Abstractions;
@@ -141,7 +142,7 @@ public sealed class CorruptionTests : IClassFixture<RepairTemplate>
         using (var held = mailbox.Lock())
         using (var repair = MailIndexRepair.Begin(mailbox.Location, held, quarantine))
         {
-            var results = new[] { repair.CutTransactionLog(), repair.FixIndexHeader(), repair.QuarantineIndexFile(MailIndexRepair.CacheName), repair.RebuildUidList() };
+            var results = new[] { repair.CutTransactionLog(), repair.FixIndexHeader(), repair.QuarantineIndexFile(DovecotFileNames.IndexCache), repair.RebuildUidList() };
             Assert.All(results, r => Assert.True(r.Changed, r.ToString()));
             AssertQuarantined(results, originals);
         }
@@ -213,9 +214,9 @@ public sealed class CorruptionTests : IClassFixture<RepairTemplate>
             return plan switch
             {
                 RepairPlan.FixIndexHeader => new[] { repair.FixIndexHeader() },
-                RepairPlan.QuarantineIndex => new[] { repair.QuarantineIndexFile(MailIndexRepair.IndexName) },
-                RepairPlan.QuarantineCache => new[] { repair.QuarantineIndexFile(MailIndexRepair.CacheName) },
-                RepairPlan.QuarantineIndexAndCache => new[] { repair.QuarantineIndexFile(MailIndexRepair.IndexName), repair.QuarantineIndexFile(MailIndexRepair.CacheName) },
+                RepairPlan.QuarantineIndex => new[] { repair.QuarantineIndexFile(DovecotFileNames.Index) },
+                RepairPlan.QuarantineCache => new[] { repair.QuarantineIndexFile(DovecotFileNames.IndexCache) },
+                RepairPlan.QuarantineIndexAndCache => new[] { repair.QuarantineIndexFile(DovecotFileNames.Index), repair.QuarantineIndexFile(DovecotFileNames.IndexCache) },
                 RepairPlan.CutLog => new[] { repair.CutTransactionLog(), repair.FixIndexHeader() },
                 RepairPlan.RebuildUidList => new[] { repair.RebuildUidList() },
                 _ => throw new ArgumentOutOfRangeException(nameof(plan)),

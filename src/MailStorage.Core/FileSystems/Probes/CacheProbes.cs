@@ -200,12 +200,12 @@ internal static class CacheProbes
 
     private const string NoFlush = "no flush";
 
-    // BufferedFlush's second step (Caching.AttributeFlush): on FUSE a listing brings every entry's attributes, and
+    // BufferedFlush's second step (AttributeFlush): on FUSE a listing brings every entry's attributes, and
     // GlusterFS's quick-read drops small files whose mtime changed.
     private const string ListFolder = "list folder";
 
     private static void ListParent(string path) =>
-        Caching.AttributeFlush.Directory(System.IO.Path.GetDirectoryName(path) ?? "/", [System.IO.Path.GetFileName(path)]);
+        FileSystems.AttributeFlush.Directory(System.IO.Path.GetDirectoryName(path) ?? "/", [System.IO.Path.GetFileName(path)]);
 
     private static ProbeResult Trials(ProbeContext context, string name, string setting, string what, (string Name, Action<ProbeFile, string> Flush)[] methods,
         string fileName, Func<ProbeFile, ProbeFile, string, bool> isFresh, Action<ProbeFile> change, string needed)

@@ -3,10 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using MailStorage.Core.Interop;
 
-namespace MailStorage.Core.Caching;
+namespace MailStorage.Core.FileSystems;
 
 /// <summary>
-/// What <see cref="IndexCacheMode.BufferedFlush"/> does before it trusts a file, so that another client's write shows
+/// What <c>IndexCacheMode.BufferedFlush</c> (Caching, which builds on this namespace) does before it trusts a file, so that another client's write shows
 /// at once. Measured on the GlusterFS test bed (two FUSE clients of one volume, gluster's default client translators;
 /// IndexCacheGlusterFsTests): after client A changed a file, client B saw
 /// <list type="bullet">

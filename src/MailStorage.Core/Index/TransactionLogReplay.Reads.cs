@@ -12,17 +12,24 @@ namespace MailStorage.Core.Index;
 /// </summary>
 public sealed partial class MailboxState
 {
-    /// <summary>Reads of the files while the newest log ends in a transaction still being written.</summary>
-    private const int Reads = 3;
+    /// <summary>
+    /// Reads of the files while the newest log ends in a transaction still being written, waiting 4, 8, 16 and 32 ms
+    /// between them: a writer descheduled mid-append on a busy machine needs more than an immediate second look.
+    /// </summary>
+    private const int Reads = 5;
+
+    /// <summary>The pause before read <paramref name="read"/> (2 and up) of a log caught mid-append.</summary>
+    private static TimeSpan PauseBefore(int read) => TimeSpan.FromMilliseconds(1 << read);
 
     /// <summary>
     /// Whether the newest log ended in a record or transaction not yet whole: what a reader sees while Dovecot appends
     /// (a write across a page boundary becomes visible a page at a time). Dovecot's own reader then stops at the last
     /// whole transaction and calls it garbage only while it holds the log lock; a load reads again instead, and reports
-    /// it only if it stays.
+    /// it only if it stays. A record whose later page is not visible yet reads as garbage at the end (seen once in
+    /// 867,792 loads under live traffic, at offset 4092), so that counts too.
     /// </summary>
     private bool CaughtMidAppend() =>
-        problems.Any(p => p.Code is "LogTransactionIncomplete" or "LogRecordTruncated" && p.File.EndsWith(DovecotFileNames.IndexLog, StringComparison.Ordinal));
+        problems.Any(p => p.Code is "LogTransactionIncomplete" or "LogRecordTruncated" or "LogGarbageAtEof" && p.File.EndsWith(DovecotFileNames.IndexLog, StringComparison.Ordinal));
 
     /// <summary>
     /// Whether .log.2 was read as the very file read as .log: Dovecot rotates by link(.log, .log.2) and then renames

@@ -99,7 +99,7 @@ public sealed partial class MailboxState
         MailboxState state = LoadOnce(indexDirectory);
         for (int read = 2; read <= Reads && state.CaughtMidAppend(); read++)
         {
-            Thread.Sleep(read);
+            Thread.Sleep(PauseBefore(read));
             state = LoadOnce(indexDirectory);
         }
 
@@ -133,7 +133,7 @@ public sealed partial class MailboxState
         MailboxState state = LoadOnce(dir, cache, mode);
         for (int read = 2; read <= Reads && state.CaughtMidAppend(); read++)
         {
-            Thread.Sleep(read);
+            Thread.Sleep(PauseBefore(read));
             state = LoadOnce(dir, cache, mode);
         }
 

@@ -86,51 +86,27 @@ internal static partial class Libc
         }
 
         /// <summary>The stamp of what <paramref name="path"/> names now (a symlink itself, not followed), or null when nothing.</summary>
-        internal static FileStamp? StampOfLink(string path)
-        {
-            int result;
-            stat_t st;
-            do
-            {
-                result = lstat(path, out st);
-            }
-            while (result < 0 && LastErrno == EINTR);
-            if (result < 0)
-            {
-                int errno = LastErrno;
-                if (errno is ENOENT or ENOTDIR)
-                {
-                    return null;
-                }
-
-                throw Failure("lstat", path, errno);
-            }
-
-            return FileStamp.Of(st);
-        }
+        internal static FileStamp? StampOfLink(string path) => Lstat(path, out stat_t st) ? FileStamp.Of(st) : null;
 
         /// <summary>lstat's type bits (S_IFMT) of a path, or 0 when it does not exist.</summary>
-        internal static uint TypeOfLink(string path)
+        internal static uint TypeOfLink(string path) => Lstat(path, out stat_t st) ? st.st_mode & S_IFMT : 0;
+
+        /// <summary>lstat(2), retried on EINTR: false when nothing is there (ENOENT, ENOTDIR); other errors throw.</summary>
+        private static bool Lstat(string path, out stat_t st)
         {
             int result;
-            stat_t st;
             do
             {
                 result = lstat(path, out st);
             }
             while (result < 0 && LastErrno == EINTR);
-            if (result < 0)
+            if (result == 0)
             {
-                int errno = LastErrno;
-                if (errno is ENOENT or ENOTDIR)
-                {
-                    return 0;
-                }
-
-                throw Failure("lstat", path, errno);
+                return true;
             }
 
-            return st.st_mode & S_IFMT;
+            int errno = LastErrno;
+            return errno is ENOENT or ENOTDIR ? false : throw Failure("lstat", path, errno);
         }
     }
 }

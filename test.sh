@@ -76,10 +76,19 @@ while IFS= read -r project; do
   passed=$((passed + p))
   failed=$((failed + f + e))
   echo "test.sh: $name: $p passed, $((f + e)) failed" >&2
-  # Name each failed test again at the end, where a reader of only the last lines of the log looks.
+  # Name each failed test again at the end, with the first lines of its message, where a reader of only the last
+  # lines of the log looks (CI keeps only the tail).
   while IFS= read -r test; do
     problems+=("$name failed: $test")
-  done < <(grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\)"[^>]*>' "$trx" | sed -E 's/.* testName="([^"]*)".*/\1/')
+  done < <(python3 - "$trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for result in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if result.get("outcome") in ("Failed", "Error"):
+        message = " / ".join(line.strip() for line in result.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).splitlines()[:6])
+        print(result.get("testName") + (": " + message[:600] if message else ""))
+PY
+)
 done < <(find tests -name '*.csproj' -not -path '*/obj/*' -not -path '*/bin/*' -exec grep -l 'Microsoft.NET.Test.Sdk' {} + | sort)
 
 # Pester, against the module build.sh made.

@@ -144,21 +144,39 @@ public sealed class CapabilityProberLocalTests
         using var pair = LocalMountPair.TmpfsWithBindfs();
         using var cancel = new CancellationTokenSource();
         int started = 0;
+        Thread? canceller = null;
         var progress = new SyncProgress(p =>
         {
-            // Cancel in the middle of the link() race: two child processes are running.
+            // Cancel in the middle of the link() race, once a racer has made its first file: two child processes are
+            // running. A thread of its own, not CancelAfter(100): that timer needs a pool thread, and in a full test run
+            // with the pool busy it can fire after the last probe, so nothing is cancelled (the one CI failure of this test).
             if (p.Name == ProbeNames.LinkDotlockRace)
             {
                 started++;
-                cancel.CancelAfter(100);
+                canceller = new Thread(() =>
+                {
+                    var until = Stopwatch.StartNew();
+                    while (until.Elapsed < TimeSpan.FromSeconds(10) && !RacerHasStarted(pair.A))
+                    {
+                        Thread.Sleep(1);
+                    }
+
+                    cancel.Cancel();
+                }) { IsBackground = true };
+                canceller.Start();
             }
         });
         var watch = Stopwatch.StartNew();
         Assert.ThrowsAny<OperationCanceledException>(() => CapabilityProber.Run(pair.A, pair.B, TimeSpan.FromSeconds(30), cancel.Token, progress));
+        canceller?.Join();
         Assert.Equal(1, started);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "took " + watch.Elapsed);
         ProbeAssert.NoProbeFolderLeft(pair.A);
     }
+
+    private static bool RacerHasStarted(string root) =>
+        Directory.GetDirectories(root, CapabilityProber.FolderPrefix + "*")
+            .Any(folder => Directory.Exists(Path.Combine(folder, "link-race")) && Directory.EnumerateFiles(Path.Combine(folder, "link-race"), "link-tmp.*").Any());
 
     private sealed class SyncProgress : IProgress<ProbeProgress>
     {

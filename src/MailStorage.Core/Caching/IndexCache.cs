@@ -12,11 +12,11 @@ public sealed class IndexCache : IDisposable
 {
     private readonly object gate = new();
     private readonly Dictionary<(string Path, IndexCacheMode Mode), IndexFileView> views = new();
-    private readonly Dictionary<(string Directory, IndexCacheMode Mode), object> states = new();
+    private readonly Dictionary<(string IndexPath, IndexCacheMode Mode), object> states = new();
     private readonly Counters counters = new();
 
     /// <summary>
-    /// Held by a load that reads through the views (MailboxState.Load) and by <see cref="Clear"/>: a parse over mapped
+    /// Held by a load that reads through the views (IndexMap.Load) and by <see cref="Clear"/>: a parse over mapped
     /// memory must not see its mapping removed halfway. Loads through one cache therefore run one at a time.
     /// </summary>
     internal object LoadGate { get; } = new();
@@ -78,7 +78,7 @@ public sealed class IndexCache : IDisposable
     }
 
     /// <summary>What the last load of <paramref name="key"/> left for the next one (parses and the state), or null.</summary>
-    internal object? GetState((string Directory, IndexCacheMode Mode) key)
+    internal object? GetState((string IndexPath, IndexCacheMode Mode) key)
     {
         lock (gate)
         {
@@ -87,7 +87,7 @@ public sealed class IndexCache : IDisposable
     }
 
     /// <summary>Keeps what a load of <paramref name="key"/> made; <see cref="Clear"/> drops it with the views it was parsed from.</summary>
-    internal void SetState((string Directory, IndexCacheMode Mode) key, object state)
+    internal void SetState((string IndexPath, IndexCacheMode Mode) key, object state)
     {
         lock (gate)
         {

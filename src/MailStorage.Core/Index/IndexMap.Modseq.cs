@@ -137,7 +137,7 @@ public sealed partial class IndexMap
         {
             if (records[k].ExtensionUInt64(ext, 0) < logModseq)
             {
-                SetModseq(records[k], ext, logModseq);
+                SetModseq(Changeable(k), ext, logModseq);
             }
         }
     }
@@ -155,8 +155,8 @@ public sealed partial class IndexMap
         for (int i = 0; i + 12 <= p.Length; i += 12)
         {
             uint uid = BinaryPrimitives.ReadUInt32LittleEndian(p[i..]);
-            IndexMapRecord? record = uid == 0 ? null : FindRecord(uid);
-            if (record == null)
+            int position = uid == 0 ? -1 : PositionOf(uid);
+            if (position < 0)
             {
                 continue;
             }
@@ -168,9 +168,9 @@ public sealed partial class IndexMap
             }
 
             ulong wanted = ModseqAt(p[(i + 4)..]);
-            if (record.ExtensionUInt64(ext, 0) <= wanted)
+            if (records[position].ExtensionUInt64(ext, 0) <= wanted)
             {
-                SetModseq(record, ext, wanted);
+                SetModseq(Changeable(position), ext, wanted);
             }
         }
     }
@@ -198,11 +198,11 @@ public sealed partial class IndexMap
 
         ulong initial = HeaderUInt64(ext, 0);
         initial = initial != 0 ? initial : Math.Max(logModseq, 1);
-        foreach (IndexMapRecord record in records)
+        for (int k = 0; k < records.Count; k++)
         {
-            if (record.ExtensionUInt64(ext, 0) == 0)
+            if (records[k].ExtensionUInt64(ext, 0) == 0)
             {
-                SetModseq(record, ext, initial);
+                SetModseq(Changeable(k), ext, initial);
             }
         }
     }

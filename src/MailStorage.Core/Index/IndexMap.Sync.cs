@@ -26,13 +26,26 @@ public sealed partial class IndexMap
     private string file = string.Empty;
     private long recordOffset;
 
+    /// <summary>Applies the records of <paramref name="log"/> from offset <paramref name="from"/> on.</summary>
     private void SyncFile(TransactionLogFile log, long from)
+    {
+        logModseq = log.Header.InitialModseq;
+        SyncRecords(log, 0, from);
+    }
+
+    /// <summary>
+    /// Applies the records of <paramref name="log"/> from record number <paramref name="first"/> on, those at
+    /// <paramref name="from"/> or later; counts the modseqs of all of them.
+    /// </summary>
+    private void SyncRecords(TransactionLogFile log, int first, long from)
     {
         file = log.File;
         int version = (log.Header.MajorVersion << 8) | log.Header.MinorVersion;
-        logModseq = log.Header.InitialModseq;
-        foreach (TransactionLogRecord record in log.Records)
+        TransactionLogFile.RecordList all = log.Records;
+        for (int i = first; i < all.Count; i++)
         {
+            TransactionLogRecord record = all[i];
+
             // Modseqs count every change from the start of the file, also the ones the index already holds.
             CountModseq(record, version);
             if (record.Offset >= from && record.IsValid)
@@ -41,6 +54,8 @@ public sealed partial class IndexMap
                 Apply(record);
             }
         }
+
+        LogPosition = (log.Header.FileSeq, log.SyncOffset);
     }
 
     private void Corrupted(string code, string message) => Problem(file, recordOffset, code, message);
@@ -74,7 +89,12 @@ public sealed partial class IndexMap
 
                     for (int k = first; k < end; k++)
                     {
-                        records[k].Flags = (records[k].Flags & ~remove) | add;
+                        // Only a real change copies a record shared with an earlier map.
+                        MailIndexFlags flags = (records[k].Flags & ~remove) | add;
+                        if (flags != records[k].Flags)
+                        {
+                            Changeable(k).Flags = flags;
+                        }
                     }
                 }
 
@@ -148,13 +168,17 @@ public sealed partial class IndexMap
 
     private bool Append(uint uid, MailIndexFlags flags)
     {
-        if (uid < NextUid || uid == 0)
+        // sync_append refuses a UID below next_uid, even one above the last message's: next_uid may have been raised
+        // (mailbox update --min-next-uid), and such an append would reuse a UID. One at or below the last message's
+        // can only pass with a next_uid that an index already got wrong; it is refused as well.
+        uint last = records.Count > 0 ? records[^1].Uid : 0;
+        if (uid < NextUid || uid <= last || uid == 0)
         {
-            Corrupted("MapAppendUidTooLow", "Append with UID " + N(uid) + ", but next_uid = " + N(NextUid));
+            Corrupted("LogAppendUidNotAscending", "Append with UID " + N(uid) + ", but next_uid = " + N(Math.Max(NextUid, last + 1)));
             return false;
         }
 
-        var record = new IndexMapRecord(uid, flags, file, recordOffset);
+        var record = new IndexMapRecord(uid, flags, file, recordOffset, this);
         records.Add(record);
         SetU32(IndexHeaderFields.NextUid, uid == uint.MaxValue ? uid : uid + 1);
         RaiseModseqs(records.Count - 1, records.Count);
@@ -338,9 +362,12 @@ public sealed partial class IndexMap
         {
             if (recordSize < ext.RecordSize)
             {
-                foreach (IndexMapRecord record in records)
+                for (int k = 0; k < records.Count; k++)
                 {
-                    record.ResizeField(ext.Id, recordSize);
+                    if (records[k].Field(ext.Id)?.Length > recordSize)
+                    {
+                        Changeable(k).ResizeField(ext.Id, recordSize);
+                    }
                 }
             }
 
@@ -372,9 +399,12 @@ public sealed partial class IndexMap
         {
             current.ReplaceHeader([]);
             current.WrittenAt(file, recordOffset);
-            foreach (IndexMapRecord record in records)
+            for (int k = 0; k < records.Count; k++)
             {
-                record.SetField(current.Id, null, file, recordOffset);
+                if (records[k].HasSlot(current.Id))
+                {
+                    Changeable(k).SetField(current.Id, null, file, recordOffset);
+                }
             }
         }
     }
@@ -456,12 +486,12 @@ public sealed partial class IndexMap
                 return;
             }
 
-            IndexMapRecord? record = FindRecord(uid);
-            if (record != null)
+            int position = PositionOf(uid);
+            if (position >= 0)
             {
                 // The update carries the size its writer knew; the rest of a grown field becomes zero.
                 int size = Math.Min(currentRecordSize, (int)current.RecordSize);
-                record.SetField(current.Id, p.Slice(i + 4, size).ToArray(), file, recordOffset);
+                Changeable(position).SetField(current.Id, p.Slice(i + 4, size).ToArray(), file, recordOffset);
             }
         }
     }
@@ -493,12 +523,13 @@ public sealed partial class IndexMap
                 return;
             }
 
-            IndexMapRecord? record = FindRecord(uid);
-            if (record == null)
+            int position = PositionOf(uid);
+            if (position < 0)
             {
                 continue;
             }
 
+            IndexMapRecord record = records[position];
             int size = currentRecordSize;
             if (size is not (1 or 2 or 4 or 8) || size > current.RecordSize)
             {
@@ -525,154 +556,7 @@ public sealed partial class IndexMap
             value = diff < 0 ? value - (ulong)-(long)diff : value + (ulong)diff;
             var full = new byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(full, value);
-            record.SetField(current.Id, full.AsSpan(0, size).ToArray(), file, recordOffset);
+            Changeable(position).SetField(current.Id, full.AsSpan(0, size).ToArray(), file, recordOffset);
         }
-    }
-
-    /// <summary>mail_index_sync_keywords(): adds the name to the keywords header if new, then sets or clears its bit.</summary>
-    private void KeywordUpdate(ReadOnlySpan<byte> p)
-    {
-        bool remove = p[0] != 0;
-        int nameSize = BinaryPrimitives.ReadUInt16LittleEndian(p[2..]);
-        string name = Encoding.UTF8.GetString(p.Slice(4, nameSize));
-        int index = keywords.IndexOf(name);
-        if (index < 0)
-        {
-            index = AddKeyword(name);
-        }
-
-        IndexMapExtension? ext = FindExtension(KeywordsExtensionName);
-        if (ext == null || index < 0)
-        {
-            return;
-        }
-
-        if (index / 8 >= ext.RecordSize)
-        {
-            if (remove)
-            {
-                return;
-            }
-
-            RegisterKeywords(ext, ext.HeaderSize);
-        }
-
-        int byteIndex = index / 8;
-        byte mask = (byte)(1 << (index % 8));
-        for (int i = (4 + nameSize + 3) & ~3; i + 8 <= p.Length; i += 8)
-        {
-            (int first, int end) = Find(BinaryPrimitives.ReadUInt32LittleEndian(p[i..]), BinaryPrimitives.ReadUInt32LittleEndian(p[(i + 4)..]));
-            RaiseModseqs(first, end);
-            for (int k = first; k < end; k++)
-            {
-                byte[]? old = records[k].Field(ext.Id);
-                if (remove && (old == null || old.Length <= byteIndex))
-                {
-                    continue;
-                }
-
-                var bits = new byte[Math.Max(old?.Length ?? 0, byteIndex + 1)];
-                old?.CopyTo(bits, 0);
-                bits[byteIndex] = remove ? (byte)(bits[byteIndex] & ~mask) : (byte)(bits[byteIndex] | mask);
-                records[k].SetField(ext.Id, bits, file, recordOffset);
-            }
-        }
-    }
-
-    private void KeywordReset(ReadOnlySpan<byte> p)
-    {
-        IndexMapExtension? ext = FindExtension(KeywordsExtensionName);
-        if (ext == null)
-        {
-            return;
-        }
-
-        for (int i = 0; i + 8 <= p.Length; i += 8)
-        {
-            (int first, int end) = Find(BinaryPrimitives.ReadUInt32LittleEndian(p[i..]), BinaryPrimitives.ReadUInt32LittleEndian(p[(i + 4)..]));
-            RaiseModseqs(first, end);
-            for (int k = first; k < end; k++)
-            {
-                records[k].SetField(ext.Id, null, file, recordOffset);
-            }
-        }
-    }
-
-    /// <summary>keywords_header_add(): the header is rebuilt with one more name, growing the extension when needed.</summary>
-    private int AddKeyword(string name)
-    {
-        keywords.Add(name);
-        byte[] built = KeywordsHeader(keywords);
-        IndexMapExtension? ext = FindExtension(KeywordsExtensionName);
-        if (ext == null || built.Length > ext.HeaderSize || ext.RecordSize * 8 < keywords.Count)
-        {
-            // Dovecot leaves room for a few more names.
-            uint hdrSize = (uint)built.Length + 128;
-            ext = RegisterKeywords(ext, hdrSize);
-            if (ext == null)
-            {
-                keywords.RemoveAt(keywords.Count - 1);
-                return -1;
-            }
-        }
-
-        ext.ReplaceHeader(built);
-        ext.WrittenAt(file, recordOffset);
-        return keywords.Count - 1;
-    }
-
-    /// <summary>keywords_ext_register(): an internal introduction sized for the keywords known now.</summary>
-    private IndexMapExtension? RegisterKeywords(IndexMapExtension? ext, uint hdrSize)
-    {
-        int recordSize = (keywords.Count + 7) / 8;
-        if (recordSize % 4 != 0)
-        {
-            // Dovecot reserves one byte more when the field is not aligned anyway.
-            recordSize++;
-        }
-
-        byte[] name = Encoding.ASCII.GetBytes(KeywordsExtensionName);
-        var intro = new byte[ExtIntroFields.Size + name.Length];
-        new ExtIntroRecord(
-            ext == null ? ExtIntroFields.NewExtension : (uint)ext.Id,
-            ext?.ResetId ?? 0,
-            hdrSize,
-            (ushort)Math.Min(recordSize, ushort.MaxValue),
-            RecordAlign: 1,
-            Flags: 0,
-            (ushort)(ext == null ? name.Length : 0)).Write(intro);
-        name.CopyTo(intro, ExtIntroFields.Size);
-        IndexMapExtension? saved = current;
-        bool savedIgnore = currentIgnore;
-        bool savedBroken = currentBroken;
-        int savedSize = currentRecordSize;
-        bool ok = Intro(intro.AsSpan(0, ext == null ? intro.Length : ExtIntroFields.Size), internalUpdate: true);
-        IndexMapExtension? result = ok ? current : null;
-        (current, currentIgnore, currentBroken, currentRecordSize) = (saved, savedIgnore, savedBroken, savedSize);
-        return result;
-    }
-
-    /// <summary>struct mail_index_keyword_header: count, {unused, name_offset} per name, the names NUL-terminated, padded to 4.</summary>
-    private static byte[] KeywordsHeader(List<string> names)
-    {
-        var nameBytes = new List<byte>();
-        var offsets = new int[names.Count];
-        for (int i = 0; i < names.Count; i++)
-        {
-            offsets[i] = nameBytes.Count;
-            nameBytes.AddRange(Encoding.UTF8.GetBytes(names[i]));
-            nameBytes.Add(0);
-        }
-
-        int size = 4 + (8 * names.Count) + nameBytes.Count;
-        var built = new byte[(size + 3) & ~3];
-        BinaryPrimitives.WriteUInt32LittleEndian(built, (uint)names.Count);
-        for (int i = 0; i < names.Count; i++)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(built.AsSpan(4 + (8 * i) + 4), (uint)offsets[i]);
-        }
-
-        nameBytes.CopyTo(built, 4 + (8 * names.Count));
-        return built;
     }
 }

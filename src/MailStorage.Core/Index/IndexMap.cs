@@ -7,195 +7,21 @@ using static MailStorage.Core.InvariantFormat;
 namespace MailStorage.Core.Index;
 
 /// <summary>
-/// One extension of an <see cref="IndexMap"/>: its sizes after replay, its header data and, through
-/// <see cref="IndexMapRecord.Extension"/>, its field in each record.
-/// </summary>
-public sealed class IndexMapExtension
-{
-    // Only the bytes written so far are kept (header sizes come from the files and are not trusted for allocation);
-    // the rest of the declared header reads as zero, as in Dovecot's zero-filled header buffer.
-    private byte[] header;
-
-    internal IndexMapExtension(int id, string name, uint resetId, uint headerSize, ushort recordSize, ushort recordAlign, byte[] header, string file, long offset)
-    {
-        Id = id;
-        Name = name;
-        ResetId = resetId;
-        HeaderSize = headerSize;
-        RecordSize = recordSize;
-        RecordAlign = recordAlign;
-        this.header = header;
-        HeaderFile = file;
-        HeaderOffset = offset;
-    }
-
-    /// <summary>The extension's position in the map: the ext_id that the log's introductions refer to.</summary>
-    public int Id { get; }
-
-    /// <summary>The name (<c>list</c>, <c>msgs</c>, <c>modseq</c>, <c>keywords</c>, ...).</summary>
-    public string Name { get; }
-
-    /// <summary>reset_id.</summary>
-    public uint ResetId { get; internal set; }
-
-    /// <summary>The declared size of the header data.</summary>
-    public uint HeaderSize { get; internal set; }
-
-    /// <summary>Size of the field in each record (0 = header only).</summary>
-    public ushort RecordSize { get; internal set; }
-
-    /// <summary>Alignment of the record field.</summary>
-    public ushort RecordAlign { get; internal set; }
-
-    /// <summary>The file whose bytes last set the header: the index file, or a log holding an update.</summary>
-    public string HeaderFile { get; private set; }
-
-    /// <summary>
-    /// Where in <see cref="HeaderFile"/>: the header data's offset in an index file, or the offset of the log record
-    /// that last changed it.
-    /// </summary>
-    public long HeaderOffset { get; private set; }
-
-    /// <summary>The header data up to the last byte ever written; bytes from its end up to <see cref="HeaderSize"/> are zero.</summary>
-    public ReadOnlySpan<byte> Header => header.AsSpan(0, (int)Math.Min((uint)header.Length, HeaderSize));
-
-    internal void WrittenAt(string file, long offset)
-    {
-        HeaderFile = file;
-        HeaderOffset = offset;
-    }
-
-    internal void WriteHeader(long offset, ReadOnlySpan<byte> data)
-    {
-        long end = offset + data.Length;
-        if (end > header.Length)
-        {
-            Array.Resize(ref header, (int)end);
-        }
-
-        data.CopyTo(header.AsSpan((int)offset));
-    }
-
-    internal void ReplaceHeader(byte[] data) => header = data;
-
-    /// <summary>Drops the bytes from <paramref name="length"/> on (they become zero again).</summary>
-    internal void CutHeader(long length)
-    {
-        if (header.Length > length)
-        {
-            Array.Resize(ref header, (int)Math.Max(0, length));
-        }
-    }
-}
-
-/// <summary>One record of an <see cref="IndexMap"/>: UID, flags and the extension fields written for it.</summary>
-public sealed class IndexMapRecord
-{
-    private FieldData[] fields = [];
-
-    internal IndexMapRecord(uint uid, MailIndexFlags flags, string file, long offset)
-    {
-        Uid = uid;
-        Flags = flags;
-        File = file;
-        Offset = offset;
-    }
-
-    /// <summary>The UID.</summary>
-    public uint Uid { get; }
-
-    /// <summary>The flags byte.</summary>
-    public MailIndexFlags Flags { get; internal set; }
-
-    /// <summary>The file the record came from: the index file, or the log that appended it.</summary>
-    public string File { get; }
-
-    /// <summary>Where in <see cref="File"/>: the record's offset in an index file, or the offset of the append record.</summary>
-    public long Offset { get; }
-
-    /// <summary>
-    /// The bytes of <paramref name="extension"/> written for this record, at most its record_size; bytes past the end
-    /// of what is returned are zero (an empty span: never written, or cleared by a reset).
-    /// </summary>
-    public ReadOnlySpan<byte> Extension(IndexMapExtension extension)
-    {
-        ArgumentNullException.ThrowIfNull(extension);
-        byte[]? data = Field(extension.Id);
-        return data == null ? ReadOnlySpan<byte>.Empty : data.AsSpan(0, Math.Min(data.Length, (int)extension.RecordSize));
-    }
-
-    /// <summary>Where <paramref name="extension"/>'s field was last written (file and offset), or this record's own place.</summary>
-    public (string File, long Offset) ExtensionSource(IndexMapExtension extension)
-    {
-        ArgumentNullException.ThrowIfNull(extension);
-        FieldData field = extension.Id < fields.Length ? fields[extension.Id] : default;
-        return field.File == null ? (File, Offset) : (field.File, field.Offset);
-    }
-
-    /// <summary>A little-endian u32 of <paramref name="extension"/>'s field at <paramref name="offset"/> (0 when not written).</summary>
-    public uint ExtensionUInt32(IndexMapExtension extension, int offset)
-    {
-        ReadOnlySpan<byte> data = Extension(extension);
-        Span<byte> value = stackalloc byte[4];
-        value.Clear();
-        if (offset >= 0 && offset < data.Length)
-        {
-            data.Slice(offset, Math.Min(4, data.Length - offset)).CopyTo(value);
-        }
-
-        return BinaryPrimitives.ReadUInt32LittleEndian(value);
-    }
-
-    /// <summary>A little-endian u64 of <paramref name="extension"/>'s field at <paramref name="offset"/> (0 when not written).</summary>
-    public ulong ExtensionUInt64(IndexMapExtension extension, int offset) =>
-        ExtensionUInt32(extension, offset) | ((ulong)ExtensionUInt32(extension, offset + 4) << 32);
-
-    internal byte[]? Field(int id) => id < fields.Length ? fields[id].Data : null;
-
-    internal void SetField(int id, byte[]? data, string file, long offset)
-    {
-        if (id >= fields.Length)
-        {
-            if (data == null)
-            {
-                return;
-            }
-
-            Array.Resize(ref fields, id + 1);
-        }
-
-        fields[id] = new FieldData(data, file, offset);
-    }
-
-    /// <summary>Keeps the field's source when only its size changes.</summary>
-    internal void ResizeField(int id, int size)
-    {
-        byte[]? data = Field(id);
-        if (data != null && data.Length > size)
-        {
-            fields[id] = fields[id] with { Data = data.AsSpan(0, size).ToArray() };
-        }
-    }
-
-    private readonly record struct FieldData(byte[]? Data, string? File, long Offset);
-}
-
-/// <summary>
 /// A Dovecot index as a process sees it after syncing: <c>&lt;prefix&gt;</c> (if usable) with
 /// <c>&lt;prefix&gt;.log.2</c> and <c>&lt;prefix&gt;.log</c> replayed over it, extensions included
 /// (introductions and resizes, resets, header and record updates, atomic increments), keywords, counters, and
 /// modseqs once the <c>modseq</c> extension exists (mail-index-sync-update.c, mail-index-sync-ext.c,
-/// mail-index-sync-keywords.c, mail-index-modseq.c). Used for indexes whose data lives in extensions, like the
-/// mailbox list index. Never throws on malformed content: what Dovecot would call corrupted becomes an
-/// <see cref="IndexProblem"/> and the change is skipped.
+/// mail-index-sync-keywords.c, mail-index-modseq.c). The one replay of Dovecot's logs: a mailbox's state
+/// (<see cref="MailboxState"/>) and the mailbox list index are read through it. Never throws on malformed content: what
+/// Dovecot would call corrupted becomes an <see cref="IndexProblem"/> and the change is skipped.
 /// </summary>
 public sealed partial class IndexMap
 {
-    private readonly List<IndexMapRecord> records = new();
-    private readonly List<IndexMapExtension> extensions = new();
     private readonly List<IndexProblem> problems = new();
-    private readonly List<string> keywords = new();
-    private readonly byte[] header = new byte[IndexHeaderFields.Size];
+    private CopyOnWriteList<IndexMapRecord> records = new();
+    private List<IndexMapExtension> extensions = new();
+    private List<string> keywords = new();
+    private byte[] header = new byte[IndexHeaderFields.Size];
     private int baseHeaderSize = IndexHeaderFields.Size;
 
     private IndexMap()
@@ -238,6 +64,15 @@ public sealed partial class IndexMap
     /// <summary>The index file the map started from, or null.</summary>
     public string? IndexFileName { get; private set; }
 
+    /// <summary>The base header of the index file as on disk (before the logs are applied), or null without one.</summary>
+    public IndexHeader? IndexFileHeader { get; private set; }
+
+    /// <summary>The extensions of the index file as on disk (empty without one).</summary>
+    public IReadOnlyList<IndexExtension> IndexFileExtensions { get; private set; } = [];
+
+    /// <summary>The keyword names in the index file's keywords extension, by index (empty without one).</summary>
+    public IReadOnlyList<string> IndexFileKeywords { get; private set; } = [];
+
     /// <summary>Whether a usable index file was the starting point.</summary>
     public bool FromIndex { get; private set; }
 
@@ -264,8 +99,8 @@ public sealed partial class IndexMap
     /// <summary>The record with <paramref name="uid"/>, or null.</summary>
     public IndexMapRecord? FindRecord(uint uid)
     {
-        int i = LowerBound(uid);
-        return i < records.Count && records[i].Uid == uid ? records[i] : null;
+        int i = PositionOf(uid);
+        return i < 0 ? null : records[i];
     }
 
     /// <summary>The keyword names set in <paramref name="record"/>.</summary>
@@ -293,49 +128,6 @@ public sealed partial class IndexMap
         }
 
         return names;
-    }
-
-    /// <summary>
-    /// Reads <c>&lt;prefix&gt;</c>, <c>&lt;prefix&gt;.log.2</c> and <c>&lt;prefix&gt;.log</c> from
-    /// <paramref name="directory"/> (any may be missing) and replays. <paramref name="prefix"/> is
-    /// <c>dovecot.index</c> for a mailbox, <c>dovecot.list.index</c> for the mailbox list.
-    /// </summary>
-    public static IndexMap Load(string directory, string prefix = DovecotFileNames.Index)
-    {
-        ArgumentNullException.ThrowIfNull(directory);
-        ArgumentNullException.ThrowIfNull(prefix);
-        string indexPath = Path.Combine(directory, prefix);
-        IndexFile? index = TryRead(indexPath, IndexFile.Read);
-        TransactionLogFile? log = TryRead(indexPath + DovecotFileNames.LogSuffix, TransactionLogFile.Read);
-        TransactionLogFile? log2 = TryRead(indexPath + DovecotFileNames.Log2Suffix, TransactionLogFile.Read);
-        return Replay(index, log2, log);
-    }
-
-    /// <summary>Replays the logs over the index. <paramref name="index"/> null or unusable: the logs from their start.</summary>
-    public static IndexMap Replay(IndexFile? index, TransactionLogFile? log2, TransactionLogFile? log)
-    {
-        var map = new IndexMap();
-        map.Run(index, log2, log);
-        return map;
-    }
-
-    private static T? TryRead<T>(string path, Func<string, T> read)
-        where T : class
-    {
-        // Most mailboxes lack some of the three files; a failed open costs an exception, a stat does not.
-        if (!System.IO.File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            return read(path);
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
     }
 
     private static long Align8(long value) => (value + 7) & ~7L;
@@ -366,6 +158,9 @@ public sealed partial class IndexMap
         if (index != null)
         {
             problems.AddRange(index.Problems);
+            IndexFileHeader = index.Header;
+            IndexFileExtensions = index.Extensions;
+            IndexFileKeywords = index.Keywords;
         }
 
         if (index != null && index.IsUsable)
@@ -406,7 +201,7 @@ public sealed partial class IndexMap
                 IndexId = logs[^1].Header.IndexId;
                 if (logs[0].Header.PrevFileSeq != 0)
                 {
-                    Problem(logs[0].File, TransactionLogHeaderFields.PrevFileSeq, "LogHistoryMissing", "No index file and the oldest log continues file seq " + N(logs[0].Header.PrevFileSeq));
+                    Problem(logs[0].File, TransactionLogHeaderFields.PrevFileSeq, "LogHistoryMissing", "No " + IndexNameOf(logs[0].File) + " and the oldest log continues file seq " + N(logs[0].Header.PrevFileSeq));
                 }
             }
         }
@@ -420,9 +215,14 @@ public sealed partial class IndexMap
             }
 
             SyncFile(file, from);
-            LogPosition = (file.Header.FileSeq, file.SyncOffset);
         }
 
+        Finish();
+    }
+
+    /// <summary>What follows the last record applied: the modseq header moves to the end, next_uid passes the last UID.</summary>
+    private void Finish()
+    {
         FinishModseq();
         uint last = records.Count > 0 ? records[^1].Uid : 0;
         if (last >= NextUid)
@@ -462,7 +262,7 @@ public sealed partial class IndexMap
             }
 
             previous = record.Uid;
-            var copy = new IndexMapRecord(record.Uid, record.Flags, index.File, offset);
+            var copy = new IndexMapRecord(record.Uid, record.Flags, index.File, offset, this);
             for (int i = 0; i < index.Extensions.Count; i++)
             {
                 ReadOnlySpan<byte> field = record.Extension(index.Extensions[i]);
@@ -476,6 +276,34 @@ public sealed partial class IndexMap
         }
 
         StartModseqFromIndex();
+    }
+
+    /// <summary>The index file a log belongs to: its name without .log or .log.2.</summary>
+    private static string IndexNameOf(string logPath)
+    {
+        string name = Path.GetFileName(logPath);
+        int log = name.LastIndexOf(DovecotFileNames.LogSuffix, StringComparison.Ordinal);
+        return log > 0 ? name[..log] : name;
+    }
+
+    /// <summary>The record at <paramref name="position"/>, copied first if an earlier map shares it.</summary>
+    private IndexMapRecord Changeable(int position)
+    {
+        IndexMapRecord record = records[position];
+        if (!ReferenceEquals(record.Owner, this))
+        {
+            record = record.CopyFor(this);
+            records[position] = record;
+        }
+
+        return record;
+    }
+
+    /// <summary>The position of the record with <paramref name="uid"/>, or -1.</summary>
+    private int PositionOf(uint uid)
+    {
+        int i = LowerBound(uid);
+        return i < records.Count && records[i].Uid == uid ? i : -1;
     }
 
     private int LowerBound(uint uid)

@@ -65,6 +65,14 @@ public sealed class CachedLoadTests
         Check("dovecot.index written");
         Must(mailbox, "flags", "add", "\\Answered", "mailbox", "INBOX", "uid", "5");
         Check("a flag past the index");
+
+        // Fetching modseqs enables them: the modseq extension is introduced in the log, and from then on every
+        // change raises the modseqs of the messages it touches, a continued load included.
+        Must(mailbox, "fetch", "modseq", "mailbox", "INBOX", "all");
+        Check("modseqs enabled");
+        Assert.NotNull(handedOut[^1].State.Map.FindExtension("modseq"));
+        Must(mailbox, "flags", "add", "\\Draft", "mailbox", "INBOX", "uid", "2:4");
+        Check("a flag with modseqs");
         for (int i = 1; i <= 12; i++)
         {
             Must(mailbox, DovecotIndexInteropTests.SmallLogOptions.Concat(new[] { "flags", "add", "$L" + (i % 4).ToString(CultureInfo.InvariantCulture), "mailbox", "INBOX", "uid", i + ":" + (i + 8) }).ToArray());
@@ -129,16 +137,20 @@ public sealed class CachedLoadTests
 
     private static void Must(DovecotMailbox mailbox, params string[] arguments) => DovecotIndexInteropTests.Must(mailbox, arguments);
 
-    // Everything a state says, as one text.
+    // Everything a state and its map say, as one text: extensions with their header bytes, and each record's fields and modseq.
     private static string Describe(MailboxState state)
     {
+        IndexMap map = state.Map;
         var lines = new List<string>
         {
             "uidvalidity " + state.UidValidity + " nextuid " + state.NextUid + " indexid " + state.IndexId + " fromIndex " + state.FromIndex + " at " + state.LogPosition,
             "index " + (state.IndexHeader == null ? "none" : state.IndexHeader.LogFileSeq + ":" + state.IndexHeader.LogFileHeadOffset) +
             " extensions " + string.Join(',', state.IndexExtensions.Select(e => e.Name)) + " keywords " + string.Join(',', state.IndexKeywords),
         };
+        lines.Add("header flags " + map.HeaderFlags + " first recent " + map.FirstRecentUid + " highest modseq " + map.HighestModseq + " modseqs " + map.HasModseqs + " keywords " + string.Join(',', map.Keywords));
+        lines.AddRange(map.Extensions.Select(e => "ext " + e.Id + " " + e.Name + " reset " + e.ResetId + " sizes " + e.HeaderSize + "/" + e.RecordSize + "/" + e.RecordAlign + " header " + Convert.ToHexString(e.Header)));
         lines.AddRange(state.Messages.Select(m => m.Uid + " " + (int)m.Flags + " " + string.Join(',', m.Keywords)));
+        lines.AddRange(map.Records.Select(r => "record " + r.Uid + " modseq " + map.ModseqOf(r) + " " + string.Join(' ', map.Extensions.Select(e => Convert.ToHexString(r.Extension(e))))));
         lines.AddRange(state.Problems.Select(p => "problem " + p));
         return string.Join('\n', lines);
     }

@@ -6,8 +6,8 @@ using Xunit;
 
 namespace MailStorage.Core.Tests.Index;
 
-/// <summary>MessageList against List: random appends, replacements, removals and shares; a shared list never changes.</summary>
-public sealed class MessageListTests
+/// <summary>CopyOnWriteList against List: random appends, replacements, removals and shares; a shared list never changes.</summary>
+public sealed class CopyOnWriteListTests
 {
     [Theory]
     [InlineData(1)]
@@ -16,10 +16,9 @@ public sealed class MessageListTests
     public void Behaves_as_a_list_and_a_shared_copy_keeps_its_content(int seed)
     {
         var random = new Random(seed);
-        MailboxState owner = MailboxState.Replay(null, null, null);
-        var list = new MessageList();
-        var expected = new List<MailboxMessage>();
-        var snapshots = new List<(MessageList List, MailboxMessage[] Content)>();
+        var list = new CopyOnWriteList<Item>();
+        var expected = new List<Item>();
+        var snapshots = new List<(CopyOnWriteList<Item> List, Item[] Content)>();
         uint uid = 0;
         for (int step = 0; step < 3000; step++)
         {
@@ -29,7 +28,7 @@ public sealed class MessageListTests
                 int n = random.Next(1, what < 5 ? 9000 : 20);
                 for (int i = 0; i < n; i++)
                 {
-                    var message = new MailboxMessage(++uid, MailIndexFlags.None, owner);
+                    var message = new Item(++uid, false);
                     list.Add(message);
                     expected.Add(message);
                 }
@@ -37,7 +36,7 @@ public sealed class MessageListTests
             else if (what < 85 && expected.Count > 0)
             {
                 int at = random.Next(expected.Count);
-                var message = new MailboxMessage(expected[at].Uid, MailIndexFlags.Seen, owner);
+                var message = new Item(expected[at].Uid, true);
                 list[at] = message;
                 expected[at] = message;
             }
@@ -69,5 +68,13 @@ public sealed class MessageListTests
         }
 
         Assert.Throws<ArgumentOutOfRangeException>(() => list[list.Count]);
+    }
+
+    /// <summary>A reference item: the list compares them by reference, as it shares them.</summary>
+    private sealed class Item(uint uid, bool seen)
+    {
+        public uint Uid { get; } = uid;
+
+        public bool Seen { get; } = seen;
     }
 }

@@ -5,12 +5,14 @@ using System.Collections.Generic;
 namespace MailStorage.Core.Index;
 
 /// <summary>
-/// The messages of a <see cref="MailboxState"/>, in chunks of <see cref="ChunkSize"/> that a continued state shares
-/// with the one it continues. <see cref="Share"/> copies only the table of chunks; a chunk is copied before its first
-/// change by a list that does not own it. So continuing a state of 100,000 messages with one append copies 25 chunk
-/// references and the last chunk, not 100,000 message references.
+/// A list in chunks of <see cref="ChunkSize"/> that a copy shares with the list it was made from: the records of an
+/// <see cref="IndexMap"/> continued from an earlier one. <see cref="Share"/> copies only the table of chunks; a chunk
+/// is copied before its first change by a list that does not own it. So continuing a map of 100,000 records with one
+/// append copies 25 chunk references and the last chunk, not 100,000 record references.
 /// </summary>
-internal sealed class MessageList : IReadOnlyList<MailboxMessage>
+/// <typeparam name="T">The item type.</typeparam>
+internal sealed class CopyOnWriteList<T> : IReadOnlyList<T>
+    where T : class
 {
     /// <summary>Messages per chunk.</summary>
     internal const int ChunkSize = 4096;
@@ -25,8 +27,8 @@ internal sealed class MessageList : IReadOnlyList<MailboxMessage>
     /// <inheritdoc />
     public int Count => count;
 
-    /// <summary>The message at <paramref name="index"/>; setting it copies its chunk first when another list shares it.</summary>
-    public MailboxMessage this[int index]
+    /// <summary>The item at <paramref name="index"/>; setting it copies its chunk first when another list shares it.</summary>
+    public T this[int index]
     {
         get
         {
@@ -49,16 +51,16 @@ internal sealed class MessageList : IReadOnlyList<MailboxMessage>
         }
     }
 
-    /// <summary>A new list with the same messages, sharing every chunk until one of the two changes it.</summary>
-    public MessageList Share()
+    /// <summary>A new list with the same items, sharing every chunk until one of the two changes it.</summary>
+    public CopyOnWriteList<T> Share()
     {
-        var copy = new MessageList { chunks = new Chunk[Math.Max(4, chunkCount + 1)], chunkCount = chunkCount, count = count };
+        var copy = new CopyOnWriteList<T> { chunks = new Chunk[Math.Max(4, chunkCount + 1)], chunkCount = chunkCount, count = count };
         Array.Copy(chunks, copy.chunks, chunkCount);
         return copy;
     }
 
-    /// <summary>Appends a message.</summary>
-    public void Add(MailboxMessage message)
+    /// <summary>Appends an item.</summary>
+    public void Add(T message)
     {
         int c = count >> Shift;
         if (c == chunkCount)
@@ -68,7 +70,7 @@ internal sealed class MessageList : IReadOnlyList<MailboxMessage>
                 Array.Resize(ref chunks, Math.Max(4, chunkCount * 2));
             }
 
-            chunks[chunkCount++] = new Chunk(this, new MailboxMessage[16]);
+            chunks[chunkCount++] = new Chunk(this, new T[16]);
         }
 
         // The last chunk grows as it fills, so a small mailbox does not hold a whole chunk.
@@ -83,7 +85,7 @@ internal sealed class MessageList : IReadOnlyList<MailboxMessage>
         count++;
     }
 
-    /// <summary>Removes <paramref name="length"/> messages from <paramref name="start"/> on: the rest move down, into chunks of this list's own.</summary>
+    /// <summary>Removes <paramref name="length"/> items from <paramref name="start"/> on: the rest move down, into chunks of this list's own.</summary>
     public void RemoveRange(int start, int length)
     {
         if (length <= 0)
@@ -100,7 +102,7 @@ internal sealed class MessageList : IReadOnlyList<MailboxMessage>
         Chunk[] old = chunks;
         int firstChanged = start >> Shift;
 
-        // Chunks before the first removed message stay as they are; the rest are rebuilt.
+        // Chunks before the first removed item stay as they are; the rest are rebuilt.
         chunkCount = firstChanged;
         count = firstChanged << Shift;
         chunks = new Chunk[Math.Max(4, old.Length)];
@@ -115,7 +117,7 @@ internal sealed class MessageList : IReadOnlyList<MailboxMessage>
     }
 
     /// <inheritdoc />
-    public IEnumerator<MailboxMessage> GetEnumerator()
+    public IEnumerator<T> GetEnumerator()
     {
         for (int i = 0; i < count; i++)
         {
@@ -138,26 +140,26 @@ internal sealed class MessageList : IReadOnlyList<MailboxMessage>
         return chunk;
     }
 
-    private static MailboxMessage[] Grow(MailboxMessage[] items)
+    private static T[] Grow(T[] items)
     {
-        var grown = new MailboxMessage[Math.Min(ChunkSize, items.Length * 2)];
+        var grown = new T[Math.Min(ChunkSize, items.Length * 2)];
         Array.Copy(items, grown, items.Length);
         return grown;
     }
 
     private sealed class Chunk
     {
-        public Chunk(MessageList owner, MailboxMessage[] items)
+        public Chunk(CopyOnWriteList<T> owner, T[] items)
         {
             Owner = owner;
             Items = items;
         }
 
         /// <summary>The one list that may change this chunk.</summary>
-        public MessageList Owner { get; }
+        public CopyOnWriteList<T> Owner { get; }
 
-        public MailboxMessage[] Items { get; set; }
+        public T[] Items { get; set; }
 
-        public Chunk CopyFor(MessageList owner) => new(owner, (MailboxMessage[])Items.Clone());
+        public Chunk CopyFor(CopyOnWriteList<T> owner) => new(owner, (T[])Items.Clone());
     }
 }

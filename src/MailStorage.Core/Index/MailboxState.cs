@@ -1,0 +1,131 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using MailStorage.Core.Caching;
+
+namespace MailStorage.Core.Index;
+
+/// <summary>One message of a mailbox's current state: UID, flags and keyword names.</summary>
+public sealed class MailboxMessage
+{
+    private readonly IndexMapRecord record;
+    private readonly IndexMap map;
+    private SortedSet<string>? keywords;
+
+    private MailboxMessage(IndexMapRecord record, IndexMap map)
+    {
+        this.record = record;
+        this.map = map;
+    }
+
+    /// <summary>The UID.</summary>
+    public uint Uid => record.Uid;
+
+    /// <summary>The flags byte (system flags plus index-private bits).</summary>
+    public MailIndexFlags Flags => record.Flags;
+
+    /// <summary>Keyword names, sorted ordinally.</summary>
+    public SortedSet<string> Keywords => keywords ??= new SortedSet<string>(map.KeywordsOf(record), StringComparer.Ordinal);
+
+    /// <summary>
+    /// The message of <paramref name="record"/>, made once: a map continued from another shares the records it does
+    /// not change, and so the messages of them. Keyword names come from the map the record was made or last changed
+    /// in; a later map only adds names, so the record's bits name the same keywords there.
+    /// </summary>
+    internal static MailboxMessage Of(IndexMapRecord record) => record.Message ??= new MailboxMessage(record, record.Owner);
+}
+
+/// <summary>
+/// A mailbox's current state as Dovecot sees it: the records of <c>dovecot.index</c> (if any) with the transaction
+/// log past the index's <c>log_file_head_offset</c> applied in order, as messages with UIDs, flags and keyword names.
+/// A view of the <see cref="IndexMap"/> that replayed them.
+/// </summary>
+public sealed class MailboxState
+{
+    private MailboxState(IndexMap map)
+    {
+        Map = map;
+        Messages = new MessageView(map);
+    }
+
+    /// <summary>The replay this state shows.</summary>
+    public IndexMap Map { get; }
+
+    /// <summary>uid_validity after replay.</summary>
+    public uint UidValidity => Map.UidValidity;
+
+    /// <summary>next_uid after replay.</summary>
+    public uint NextUid => Map.NextUid;
+
+    /// <summary>indexid of the index (or log when there is no index).</summary>
+    public uint IndexId => Map.IndexId;
+
+    /// <summary>The messages, by ascending UID.</summary>
+    public IReadOnlyList<MailboxMessage> Messages { get; }
+
+    /// <summary>messages_count after replay.</summary>
+    public int MessagesCount => Map.MessagesCount;
+
+    /// <summary>Whether a usable dovecot.index was the starting point.</summary>
+    public bool FromIndex => Map.FromIndex;
+
+    /// <summary>The log sequence and offset replay ended at.</summary>
+    public (uint FileSeq, long Offset) LogPosition => Map.LogPosition;
+
+    /// <summary>Problems of the files read and of the replay.</summary>
+    public IReadOnlyList<IndexProblem> Problems => Map.Problems;
+
+    /// <summary>The base header of <c>dovecot.index</c> as on disk (before the log is applied), or null without one.</summary>
+    public IndexHeader? IndexHeader => Map.IndexFileHeader;
+
+    /// <summary>The extensions of <c>dovecot.index</c> (empty without a usable one).</summary>
+    public IReadOnlyList<IndexExtension> IndexExtensions => Map.IndexFileExtensions;
+
+    /// <summary>The keyword names in <c>dovecot.index</c>'s keywords extension, by index.</summary>
+    public IReadOnlyList<string> IndexKeywords => Map.IndexFileKeywords;
+
+    /// <summary>
+    /// When a cached <see cref="Load(string, IndexCache, IndexCacheMode)"/> made this state from the previous one by
+    /// applying only the log records from this offset on; null when it was replayed from the files.
+    /// </summary>
+    public long? ContinuedFrom => Map.ContinuedFrom;
+
+    /// <summary>Reads <c>dovecot.index</c>, <c>.log.2</c> and <c>.log</c> from an index folder (any may be missing) and replays.</summary>
+    public static MailboxState Load(string indexDirectory) => Of(IndexMap.Load(indexDirectory));
+
+    /// <summary>
+    /// As <see cref="Load(string)"/>, through <paramref name="cache"/> (see
+    /// <see cref="IndexMap.Load(string, IndexCache, IndexCacheMode, string)"/>): an unchanged folder gives the same
+    /// state again, a grown log one continued from the last.
+    /// </summary>
+    public static MailboxState Load(string indexDirectory, IndexCache cache, IndexCacheMode mode) => Of(IndexMap.Load(indexDirectory, cache, mode));
+
+    /// <summary>Replays the logs over the index. <paramref name="index"/> null or unusable: the logs from their start.</summary>
+    public static MailboxState Replay(IndexFile? index, TransactionLogFile? log2, TransactionLogFile? log) => Of(IndexMap.Replay(index, log2, log));
+
+    /// <summary>The state <paramref name="map"/> shows, made once per map.</summary>
+    public static MailboxState Of(IndexMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return map.MailboxView ??= new MailboxState(map);
+    }
+
+    /// <summary>The map's records as messages, each made when first read.</summary>
+    private sealed class MessageView(IndexMap map) : IReadOnlyList<MailboxMessage>
+    {
+        public int Count => map.Records.Count;
+
+        public MailboxMessage this[int index] => MailboxMessage.Of(map.Records[index]);
+
+        public IEnumerator<MailboxMessage> GetEnumerator()
+        {
+            IReadOnlyList<IndexMapRecord> records = map.Records;
+            for (int i = 0; i < records.Count; i++)
+            {
+                yield return MailboxMessage.Of(records[i]);
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}

@@ -453,7 +453,12 @@ public sealed partial class IndexMap
         }
     }
 
-    private void ExtRecordUpdates(ReadOnlySpan<byte> p)
+    /// <summary>
+    /// Whether record updates of the selected extension apply: an introduction selected it (one without is corrupted,
+    /// unless the introduction was already reported broken) and its reset_id matched.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(current))]
+    private bool RecordUpdatesApply()
     {
         if (current == null)
         {
@@ -462,10 +467,15 @@ public sealed partial class IndexMap
                 Corrupted("MapExtRecordUpdateWithoutIntro", "Extension record updated without intro prefix");
             }
 
-            return;
+            return false;
         }
 
-        if (currentIgnore)
+        return !currentIgnore;
+    }
+
+    private void ExtRecordUpdates(ReadOnlySpan<byte> p)
+    {
+        if (!RecordUpdatesApply())
         {
             return;
         }
@@ -498,17 +508,7 @@ public sealed partial class IndexMap
 
     private void ExtAtomicIncrements(ReadOnlySpan<byte> p)
     {
-        if (current == null)
-        {
-            if (!currentBroken)
-            {
-                Corrupted("MapExtRecordUpdateWithoutIntro", "Extension record updated without intro prefix");
-            }
-
-            return;
-        }
-
-        if (currentIgnore)
+        if (!RecordUpdatesApply())
         {
             return;
         }

@@ -103,18 +103,19 @@ public sealed partial class IndexMap
         return i < 0 ? null : records[i];
     }
 
-    /// <summary>The keyword names set in <paramref name="record"/>.</summary>
+    /// <summary>The keyword names set in <paramref name="record"/>, by keyword index.</summary>
     public IReadOnlyList<string> KeywordsOf(IndexMapRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var names = new List<string>();
         IndexMapExtension? ext = FindExtension(KeywordsExtensionName);
-        if (ext == null)
+        ReadOnlySpan<byte> bits = ext == null ? ReadOnlySpan<byte>.Empty : record.Extension(ext);
+        if (bits.IndexOfAnyExcept((byte)0) < 0)
         {
-            return names;
+            // Most messages have no keyword: no list for them.
+            return [];
         }
 
-        ReadOnlySpan<byte> bits = record.Extension(ext);
+        var names = new List<string>();
         for (int i = 0; i < bits.Length; i++)
         {
             for (int bit = 0; bit < 8; bit++)

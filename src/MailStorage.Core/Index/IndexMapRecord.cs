@@ -23,9 +23,6 @@ public sealed class IndexMapRecord
     /// </summary>
     internal IndexMap Owner { get; }
 
-    /// <summary>This record as a <see cref="MailboxMessage"/>, made once when first asked for (a finished map's records no longer change).</summary>
-    internal MailboxMessage? Message { get; set; }
-
     /// <summary>The UID.</summary>
     public uint Uid { get; }
 

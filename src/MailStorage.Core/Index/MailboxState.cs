@@ -1,22 +1,20 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using MailStorage.Core.Caching;
 
 namespace MailStorage.Core.Index;
 
-/// <summary>One message of a mailbox's current state: UID, flags and keyword names.</summary>
-public sealed class MailboxMessage
+/// <summary>
+/// One message of a mailbox's current state: UID, flags and keyword names, read from the <see cref="IndexMapRecord"/>
+/// that holds it. A value, not an object: a state of 100,000 messages is read without making 100,000 more objects.
+/// </summary>
+public readonly struct MailboxMessage : IEquatable<MailboxMessage>
 {
     private readonly IndexMapRecord record;
-    private readonly IndexMap map;
-    private SortedSet<string>? keywords;
 
-    private MailboxMessage(IndexMapRecord record, IndexMap map)
-    {
-        this.record = record;
-        this.map = map;
-    }
+    internal MailboxMessage(IndexMapRecord record) => this.record = record;
 
     /// <summary>The UID.</summary>
     public uint Uid => record.Uid;
@@ -24,15 +22,41 @@ public sealed class MailboxMessage
     /// <summary>The flags byte (system flags plus index-private bits).</summary>
     public MailIndexFlags Flags => record.Flags;
 
-    /// <summary>Keyword names, sorted ordinally.</summary>
-    public SortedSet<string> Keywords => keywords ??= new SortedSet<string>(map.KeywordsOf(record), StringComparer.Ordinal);
-
     /// <summary>
-    /// The message of <paramref name="record"/>, made once: a map continued from another shares the records it does
-    /// not change, and so the messages of them. Keyword names come from the map the record was made or last changed
-    /// in; a later map only adds names, so the record's bits name the same keywords there.
+    /// Keyword names, sorted ordinally. They come from the map the record was made or last changed in: a later map only
+    /// adds names, so the record's bits name the same keywords there.
     /// </summary>
-    internal static MailboxMessage Of(IndexMapRecord record) => record.Message ??= new MailboxMessage(record, record.Owner);
+    public IReadOnlyList<string> Keywords => Sorted(record.Owner.KeywordsOf(record));
+
+    /// <summary>The record this message reads: a map continued from another shares the records it does not change.</summary>
+    public IndexMapRecord Record => record;
+
+    /// <summary>Whether both read the same record.</summary>
+    public static bool operator ==(MailboxMessage left, MailboxMessage right) => left.Equals(right);
+
+    /// <summary>Whether they read different records.</summary>
+    public static bool operator !=(MailboxMessage left, MailboxMessage right) => !left.Equals(right);
+
+    /// <inheritdoc />
+    public bool Equals(MailboxMessage other) => ReferenceEquals(record, other.record);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is MailboxMessage other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => record?.GetHashCode() ?? 0;
+
+    private static IReadOnlyList<string> Sorted(IReadOnlyList<string> names)
+    {
+        if (names.Count < 2)
+        {
+            return names;
+        }
+
+        string[] sorted = names.Distinct(StringComparer.Ordinal).ToArray();
+        Array.Sort(sorted, StringComparer.Ordinal);
+        return sorted;
+    }
 }
 
 /// <summary>
@@ -110,19 +134,19 @@ public sealed class MailboxState
         return map.MailboxView ??= new MailboxState(map);
     }
 
-    /// <summary>The map's records as messages, each made when first read.</summary>
+    /// <summary>The map's records as messages.</summary>
     private sealed class MessageView(IndexMap map) : IReadOnlyList<MailboxMessage>
     {
         public int Count => map.Records.Count;
 
-        public MailboxMessage this[int index] => MailboxMessage.Of(map.Records[index]);
+        public MailboxMessage this[int index] => new MailboxMessage(map.Records[index]);
 
         public IEnumerator<MailboxMessage> GetEnumerator()
         {
             IReadOnlyList<IndexMapRecord> records = map.Records;
             for (int i = 0; i < records.Count; i++)
             {
-                yield return MailboxMessage.Of(records[i]);
+                yield return new MailboxMessage(records[i]);
             }
         }
 

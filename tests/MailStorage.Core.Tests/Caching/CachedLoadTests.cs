@@ -114,7 +114,8 @@ public sealed class CachedLoadTests
         Assert.Equal(logBefore, second.ContinuedFrom);
         Assert.Equal(MailIndexFlags.Seen, second.Messages.Single(m => m.Uid == 7).Flags & MailIndexFlags.Seen);
         Assert.Equal(MailIndexFlags.None, first.Messages.Single(m => m.Uid == 7).Flags & MailIndexFlags.Seen);
-        Assert.Same(first.Messages[0], second.Messages[0]); // unchanged messages are shared, not copied
+        Assert.Same(first.Messages[0].Record, second.Messages[0].Record); // unchanged records are shared, not copied
+        Assert.NotSame(first.Messages[6].Record, second.Messages[6].Record); // a changed one is copied
     }
 
     [Fact]

@@ -116,6 +116,15 @@ public sealed partial class IndexFile
             throw new IOException("File too large: " + length);
         }
 
+        return ReadUpTo(handle, length);
+    }
+
+    /// <summary>
+    /// Reads the first <paramref name="length"/> bytes of an open file (no lock), or only what there is when it has become
+    /// shorter since its length was taken (a writer truncated it), never padded with zeros Dovecot would not see.
+    /// </summary>
+    internal static byte[] ReadUpTo(SafeFileHandle handle, long length)
+    {
         var buffer = new byte[length];
         int done = 0;
         while (done < buffer.Length)

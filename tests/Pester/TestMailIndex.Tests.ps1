@@ -197,7 +197,7 @@ Describe 'Test-MailIndex' {
         foreach ($pair in @(
                 @('MailStorage.Core.Verification.IndexDamageKind', [MailStorage.PowerShell.MailIndexDamageKind]),
                 @('MailStorage.Core.Verification.DamageSeverity', [MailStorage.PowerShell.MailIndexDamageSeverity]),
-                @('MailStorage.Core.Verification.RepairAction', [MailStorage.PowerShell.MailIndexRepairAction]))) {
+                @('MailStorage.Core.Verification.RecommendedRepair', [MailStorage.PowerShell.MailIndexRepairAction]))) {
             $engine = $core.GetType($pair[0], $true)
             [Enum]::GetNames($pair[1]) | Should -Be ([Enum]::GetNames($engine)) -Because $pair[0]
             [int[]][Enum]::GetValues($pair[1]) | Should -Be ([int[]][Enum]::GetValues($engine)) -Because $pair[0]

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using MailStorage.Core.Index;
 using MailStorage.Core.Interop;
 using Microsoft.Win32.SafeHandles;
 
@@ -258,20 +259,7 @@ internal sealed class MailboxDirectory : IDisposable
             throw new IOException(path + " is too large to repair (" + length + " bytes, at most " + maxSize + ").");
         }
 
-        var buffer = new byte[length];
-        int done = 0;
-        while (done < buffer.Length)
-        {
-            int n = RandomAccess.Read(handle, buffer.AsSpan(done), done);
-            if (n == 0)
-            {
-                return buffer.AsSpan(0, done).ToArray();
-            }
-
-            done += n;
-        }
-
-        return buffer;
+        return IndexFile.ReadUpTo(handle, length);
     }
 
     /// <summary>Closes the directory.</summary>

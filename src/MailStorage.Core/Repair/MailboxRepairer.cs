@@ -8,7 +8,6 @@ using MailStorage.Core.Locking;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Reporting;
 using MailStorage.Core.Verification;
-using Planned = MailStorage.Core.Verification.RepairAction;
 
 namespace MailStorage.Core.Repair;
 
@@ -126,7 +125,7 @@ public sealed class MailboxRepairReport
 
 /// <summary>
 /// Repairs one mailbox end to end: takes its lock (the configured lock_method, exclusive, with the uidlist dotlock for
-/// Maildir), verifies it with <see cref="MailboxVerifier"/>, plans from each damage's <see cref="Planned"/> repair,
+/// Maildir), verifies it with <see cref="MailboxVerifier"/>, plans from each damage's <see cref="RecommendedRepair"/>,
 /// applies the plan with <see cref="MailIndexRepair"/>'s primitives (every original to the quarantine first), and
 /// verifies again. Only what verification found is repaired; damages without an automatic repair, and those a
 /// primitive refuses (a symbolic link, a dbox index), are left as they are and returned in
@@ -177,24 +176,24 @@ public static class MailboxRepairer
         {
             switch (damage.Repair)
             {
-                case Planned.None:
+                case RecommendedRepair.None:
                     break;
-                case Planned.RebuildUidList when maildir:
+                case RecommendedRepair.RebuildUidList when maildir:
                     Want(RepairStep.RebuildUidList, uidList, damage);
                     break;
-                case Planned.TruncateLog when damage.File == log2:
+                case RecommendedRepair.TruncateLog when damage.File == log2:
                     Want(RepairStep.CutLog2, log2, damage);
                     break;
-                case Planned.TruncateLog when damage.File == log:
+                case RecommendedRepair.TruncateLog when damage.File == log:
                     Want(RepairStep.CutLog, log, damage);
                     break;
-                case Planned.FixIndexHeader:
+                case RecommendedRepair.FixIndexHeader:
                     Want(RepairStep.FixIndexHeader, index, damage);
                     break;
-                case Planned.QuarantineIndex:
+                case RecommendedRepair.QuarantineIndex:
                     Want(RepairStep.QuarantineIndex, index, damage);
                     break;
-                case Planned.QuarantineCache:
+                case RecommendedRepair.QuarantineCache:
                     Want(RepairStep.QuarantineCache, cache, damage);
                     break;
 
@@ -202,15 +201,15 @@ public static class MailboxRepairer
                 // the log and with it the changes the index does not hold yet. Dropping the index instead lets
                 // Dovecot rebuild it from that log, dovecot-uidlist and the file names, which keeps them; the cache
                 // belongs to the dropped index and goes with it.
-                case Planned.QuarantineLog when damage.Code == IndexDamageKind.LogIndexIdMismatch && damage.File == log && maildir:
+                case RecommendedRepair.QuarantineLog when damage.Code == IndexDamageKind.LogIndexIdMismatch && damage.File == log && maildir:
                     Want(RepairStep.QuarantineIndex, index, damage);
                     Want(RepairStep.QuarantineCache, cache, damage);
                     break;
-                case Planned.QuarantineLog:
+                case RecommendedRepair.QuarantineLog:
                     leftAlone.Add(new LeftAlone(damage, "no automatic repair: Dovecot replaces such a log itself when it opens the mailbox (" + damage.RepairDescription + ")", null));
                     break;
                 default:
-                    leftAlone.Add(new LeftAlone(damage, damage.Repair == Planned.Report ? damage.RepairDescription : "no automatic repair for " + damage.Repair + " on " + mailbox.Format, null));
+                    leftAlone.Add(new LeftAlone(damage, damage.Repair == RecommendedRepair.Report ? damage.RepairDescription : "no automatic repair for " + damage.Repair + " on " + mailbox.Format, null));
                     break;
             }
         }

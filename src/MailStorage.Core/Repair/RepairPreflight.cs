@@ -5,7 +5,6 @@ using System.Linq;
 using MailStorage.Core.Index;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Verification;
-using Planned = MailStorage.Core.Verification.RepairAction;
 
 namespace MailStorage.Core.Repair;
 
@@ -145,7 +144,7 @@ internal sealed class RepairPreflight : IDisposable
         if (!reasons.Any())
         {
             report.Left.Add(new LeftAlone(
-                new IndexDamage(report.Mailbox.Name, step.File, IndexDamageKind.OtherProblem, DamageSeverity.Warning, null, refused.Message, Planned.Report, step.Description),
+                new IndexDamage(report.Mailbox.Name, step.File, IndexDamageKind.OtherProblem, DamageSeverity.Warning, null, refused.Message, RecommendedRepair.Report, step.Description),
                 refused.Message,
                 refused.Refusal));
         }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace MailStorage.Core.Repair;
 
-/// <summary>What a repair primitive did to one file.</summary>
+/// <summary>What a repair primitive did to one file (what a problem called for is <see cref="Verification.RecommendedRepair"/>).</summary>
 public enum RepairAction
 {
     /// <summary>Nothing: the file needed no repair (or was not there).</summary>

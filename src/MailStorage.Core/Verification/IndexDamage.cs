@@ -23,11 +23,11 @@ public sealed record IndexDamage(
     DamageSeverity Severity,
     long? Offset,
     string Message,
-    RepairAction Repair,
+    RecommendedRepair Repair,
     string RepairDescription)
 {
     /// <summary>Whether a repair can fix it without an administrator.</summary>
-    public bool Repairable => Repair is not (RepairAction.None or RepairAction.Report);
+    public bool Repairable => Repair is not (RecommendedRepair.None or RecommendedRepair.Report);
 
     /// <summary>
     /// Whether the problem was found again with the mailbox locked as Dovecot's writers lock it (the lock_method lock on

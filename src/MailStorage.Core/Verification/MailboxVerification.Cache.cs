@@ -36,14 +36,14 @@ internal sealed partial class MailboxVerification
         uint? indexId = index is { IsUsable: true } ? index.Header.IndexId : log is { IsUsable: true } && log.Header.IndexId != 0 ? log.Header.IndexId : null;
         if (indexId != null && header.IndexId != indexId)
         {
-            Add(CachePath, IndexDamageKind.CacheIndexIdMismatch, DamageSeverity.Warning, CacheHeader.Offsets.IndexId, "indexid " + N(header.IndexId) + " differs from the index's " + N(indexId.Value) + " (Dovecot deletes the cache without a word)", RepairAction.QuarantineCache, QuarantineCacheText);
+            Add(CachePath, IndexDamageKind.CacheIndexIdMismatch, DamageSeverity.Warning, CacheHeader.Offsets.IndexId, "indexid " + N(header.IndexId) + " differs from the index's " + N(indexId.Value) + " (Dovecot deletes the cache without a word)", RecommendedRepair.QuarantineCache, QuarantineCacheText);
             return;
         }
 
         uint? resetId = ExpectedCacheResetId();
         if (resetId != null && header.FileSeq != 0 && resetId != header.FileSeq)
         {
-            Add(CachePath, IndexDamageKind.CacheResetIdMismatch, DamageSeverity.Warning, CacheHeader.Offsets.FileSeq, "file_seq " + N(header.FileSeq) + " differs from the index's cache reset_id " + N(resetId.Value) + " (Dovecot ignores the cached data)", RepairAction.QuarantineCache, QuarantineCacheText);
+            Add(CachePath, IndexDamageKind.CacheResetIdMismatch, DamageSeverity.Warning, CacheHeader.Offsets.FileSeq, "file_seq " + N(header.FileSeq) + " differs from the index's cache reset_id " + N(resetId.Value) + " (Dovecot ignores the cached data)", RecommendedRepair.QuarantineCache, QuarantineCacheText);
             return;
         }
 
@@ -75,7 +75,7 @@ internal sealed partial class MailboxVerification
 
         // Dovecot never walks the whole file, so bytes it would never reach are a warning only.
         DamageSeverity severity = kind is IndexDamageKind.CacheGarbageAtEnd or IndexDamageKind.OtherProblem ? DamageSeverity.Warning : DamageSeverity.Error;
-        Add(CachePath, kind, severity, problem.Offset, problem.Message, RepairAction.QuarantineCache, QuarantineCacheText);
+        Add(CachePath, kind, severity, problem.Offset, problem.Message, RecommendedRepair.QuarantineCache, QuarantineCacheText);
     }
 
     /// <summary>
@@ -225,7 +225,7 @@ internal sealed partial class MailboxVerification
                 DamageSeverity.Error,
                 at,
                 error,
-                RepairAction.QuarantineCache,
+                RecommendedRepair.QuarantineCache,
                 "UID " + N(record.Uid) + " points at cache offset " + N(offset) + ". " + QuarantineCacheText);
         }
     }

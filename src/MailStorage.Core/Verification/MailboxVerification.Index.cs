@@ -40,13 +40,13 @@ internal sealed partial class MailboxVerification
                 QuarantineIndex(IndexDamageKind.IndexFileTooSmall, problem);
                 break;
             case "IndexMajorVersion":
-                Add(IndexPath, IndexDamageKind.IndexMajorVersion, DamageSeverity.Error, problem.Offset, "Major version changed (" + N(h.MajorVersion) + " != " + N(IndexHeaderFields.SupportedMajorVersion) + ")", RepairAction.QuarantineIndex, QuarantineIndexText);
+                Add(IndexPath, IndexDamageKind.IndexMajorVersion, DamageSeverity.Error, problem.Offset, "Major version changed (" + N(h.MajorVersion) + " != " + N(IndexHeaderFields.SupportedMajorVersion) + ")", RecommendedRepair.QuarantineIndex, QuarantineIndexText);
                 break;
             case "IndexCorruptedFlag":
                 QuarantineIndex(IndexDamageKind.IndexCorruptedFlag, problem);
                 break;
             case "IndexCompatFlags":
-                Add(IndexPath, IndexDamageKind.IndexCpuArchitectureChanged, DamageSeverity.Error, problem.Offset, "CPU architecture changed", RepairAction.QuarantineIndex, QuarantineIndexText);
+                Add(IndexPath, IndexDamageKind.IndexCpuArchitectureChanged, DamageSeverity.Error, problem.Offset, "CPU architecture changed", RecommendedRepair.QuarantineIndex, QuarantineIndexText);
                 break;
             case "IndexHeaderSizes":
                 QuarantineIndex(IndexDamageKind.IndexHeaderSizes, problem);
@@ -64,7 +64,7 @@ internal sealed partial class MailboxVerification
             {
                 // Dovecot maps what fits, finds messages_count above it and fscks.
                 var fsck = IndexFsck.Run(index);
-                Add(IndexPath, IndexDamageKind.IndexMessagesCountTooLarge, DamageSeverity.Error, problem.Offset, problem.Message, RepairAction.FixIndexHeader, "messages_count " + N(h.MessagesCount) + " -> " + N(fsck.MessagesCount));
+                Add(IndexPath, IndexDamageKind.IndexMessagesCountTooLarge, DamageSeverity.Error, problem.Offset, problem.Message, RecommendedRepair.FixIndexHeader, "messages_count " + N(h.MessagesCount) + " -> " + N(fsck.MessagesCount));
                 break;
             }
 
@@ -79,7 +79,7 @@ internal sealed partial class MailboxVerification
                 break;
             case "IndexKeywordsHeader" when problem.Message.StartsWith("Keyword name_offset", StringComparison.Ordinal):
                 // Older Dovecot did not check this, so 2.3 only warns and goes on reading the names.
-                Add(IndexPath, IndexDamageKind.IndexKeywordsHeaderBroken, DamageSeverity.Warning, problem.Offset, "Mismatching keyword name_offset (" + problem.Message["Keyword ".Length..] + ")", RepairAction.Report, "Dovecot logs a warning each time it maps the index and uses the names anyway; nothing is lost.");
+                Add(IndexPath, IndexDamageKind.IndexKeywordsHeaderBroken, DamageSeverity.Warning, problem.Offset, "Mismatching keyword name_offset (" + problem.Message["Keyword ".Length..] + ")", RecommendedRepair.Report, "Dovecot logs a warning each time it maps the index and uses the names anyway; nothing is lost.");
                 break;
             case "IndexKeywordsHeader":
                 QuarantineIndex(IndexDamageKind.IndexKeywordsHeaderBroken, problem);
@@ -98,13 +98,13 @@ internal sealed partial class MailboxVerification
             case "IndexUidsNotOrdered":
                 break;
             default:
-                Add(IndexPath, IndexDamageKind.OtherProblem, DamageSeverity.Warning, problem.Offset, problem.Message, RepairAction.Report, "Reported by the index reader as " + problem.Code + ".");
+                Add(IndexPath, IndexDamageKind.OtherProblem, DamageSeverity.Warning, problem.Offset, problem.Message, RecommendedRepair.Report, "Reported by the index reader as " + problem.Code + ".");
                 break;
         }
     }
 
     private void QuarantineIndex(IndexDamageKind kind, IndexProblem problem) =>
-        Add(IndexPath, kind, DamageSeverity.Error, problem.Offset, problem.Message, RepairAction.QuarantineIndex, QuarantineIndexText);
+        Add(IndexPath, kind, DamageSeverity.Error, problem.Offset, problem.Message, RecommendedRepair.QuarantineIndex, QuarantineIndexText);
 
     /// <summary>mail_index_map_check_header: the failures that make Dovecot fsck the file, in its words.</summary>
     private void CheckIndexHeader(IndexFsck fsck)
@@ -153,7 +153,7 @@ internal sealed partial class MailboxVerification
             long at = h.HeaderSize + ((long)(index.RecordCount - 1) * h.RecordSize);
             if (lastRecord.Uid == 0)
             {
-                Add(IndexPath, IndexDamageKind.IndexLastUidZero, DamageSeverity.Error, at, "last message has uid=0", RepairAction.QuarantineIndex, QuarantineIndexText);
+                Add(IndexPath, IndexDamageKind.IndexLastUidZero, DamageSeverity.Error, at, "last message has uid=0", RecommendedRepair.QuarantineIndex, QuarantineIndexText);
             }
             else if (h.NextUid != 0 && lastRecord.Uid >= h.NextUid)
             {
@@ -175,7 +175,7 @@ internal sealed partial class MailboxVerification
         }
         else if (computed < value)
         {
-            Add(IndexPath, kind, DamageSeverity.Warning, offset, field + " " + N(value) + ", but UID " + N(computed) + " " + what, RepairAction.FixIndexHeader, field + " " + N(value) + " -> " + N(computed));
+            Add(IndexPath, kind, DamageSeverity.Warning, offset, field + " " + N(value) + ", but UID " + N(computed) + " " + what, RecommendedRepair.FixIndexHeader, field + " " + N(value) + " -> " + N(computed));
         }
     }
 
@@ -186,7 +186,7 @@ internal sealed partial class MailboxVerification
         int zeroes = fsck.ZeroUids - (Has(IndexPath, IndexDamageKind.IndexLastUidZero) ? 1 : 0);
         if (zeroes > 0)
         {
-            Add(IndexPath, IndexDamageKind.IndexRecordUidZero, DamageSeverity.Error, fsck.FirstZeroOffset, "Record UIDs have zeroes (" + N(fsck.ZeroUids) + " records)", RepairAction.QuarantineIndex, QuarantineIndexText);
+            Add(IndexPath, IndexDamageKind.IndexRecordUidZero, DamageSeverity.Error, fsck.FirstZeroOffset, "Record UIDs have zeroes (" + N(fsck.ZeroUids) + " records)", RecommendedRepair.QuarantineIndex, QuarantineIndexText);
         }
 
         if (fsck.Unordered > 0)
@@ -197,7 +197,7 @@ internal sealed partial class MailboxVerification
                 DamageSeverity.Error,
                 fsck.FirstUnorderedOffset,
                 "Record UIDs unordered (seq " + N(fsck.FirstUnorderedSeq) + ": uid " + N(fsck.FirstUnorderedUid) + " <= " + N(fsck.FirstUnorderedPrevious) + "; " + N(fsck.Unordered) + " records)",
-                RepairAction.QuarantineIndex,
+                RecommendedRepair.QuarantineIndex,
                 QuarantineIndexText + " Until then clients are shown wrong UIDs, and Dovecot's next full sync gives the messages whose UID the index lost new UIDs.");
         }
 
@@ -211,15 +211,15 @@ internal sealed partial class MailboxVerification
 
         if (h.SeenMessagesCount <= h.MessagesCount && h.SeenMessagesCount != fsck.SeenCount)
         {
-            Add(IndexPath, IndexDamageKind.IndexSeenCountWrong, DamageSeverity.Warning, IndexHeaderFields.SeenMessagesCount, "seen_messages_count " + N(h.SeenMessagesCount) + ", but " + N(fsck.SeenCount) + " messages have \\Seen (the UNSEEN count clients get is wrong, and a later flag change can fail with \"Seen counter wrong\")", RepairAction.FixIndexHeader, "seen_messages_count " + N(h.SeenMessagesCount) + " -> " + N(fsck.SeenCount));
+            Add(IndexPath, IndexDamageKind.IndexSeenCountWrong, DamageSeverity.Warning, IndexHeaderFields.SeenMessagesCount, "seen_messages_count " + N(h.SeenMessagesCount) + ", but " + N(fsck.SeenCount) + " messages have \\Seen (the UNSEEN count clients get is wrong, and a later flag change can fail with \"Seen counter wrong\")", RecommendedRepair.FixIndexHeader, "seen_messages_count " + N(h.SeenMessagesCount) + " -> " + N(fsck.SeenCount));
         }
 
         if (h.DeletedMessagesCount <= h.MessagesCount && h.DeletedMessagesCount != fsck.DeletedCount)
         {
-            Add(IndexPath, IndexDamageKind.IndexDeletedCountWrong, DamageSeverity.Warning, IndexHeaderFields.DeletedMessagesCount, "deleted_messages_count " + N(h.DeletedMessagesCount) + ", but " + N(fsck.DeletedCount) + " messages have \\Deleted (a later flag change can fail with \"Deleted counter wrong\")", RepairAction.FixIndexHeader, "deleted_messages_count " + N(h.DeletedMessagesCount) + " -> " + N(fsck.DeletedCount));
+            Add(IndexPath, IndexDamageKind.IndexDeletedCountWrong, DamageSeverity.Warning, IndexHeaderFields.DeletedMessagesCount, "deleted_messages_count " + N(h.DeletedMessagesCount) + ", but " + N(fsck.DeletedCount) + " messages have \\Deleted (a later flag change can fail with \"Deleted counter wrong\")", RecommendedRepair.FixIndexHeader, "deleted_messages_count " + N(h.DeletedMessagesCount) + " -> " + N(fsck.DeletedCount));
         }
     }
 
     private void Fix(IndexDamageKind kind, int offset, string message, string change) =>
-        Add(IndexPath, kind, DamageSeverity.Error, offset, message, RepairAction.FixIndexHeader, change);
+        Add(IndexPath, kind, DamageSeverity.Error, offset, message, RecommendedRepair.FixIndexHeader, change);
 }

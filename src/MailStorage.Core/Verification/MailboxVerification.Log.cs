@@ -58,19 +58,19 @@ internal sealed partial class MailboxVerification
         switch (problem.Code)
         {
             case "LogHeaderTruncated":
-                Add(file.File, IndexDamageKind.LogHeaderTruncated, DamageSeverity.Error, problem.Offset, problem.Message, RepairAction.QuarantineLog, quarantine);
+                Add(file.File, IndexDamageKind.LogHeaderTruncated, DamageSeverity.Error, problem.Offset, problem.Message, RecommendedRepair.QuarantineLog, quarantine);
                 break;
             case "LogMajorVersion":
-                Add(file.File, IndexDamageKind.LogMajorVersion, DamageSeverity.Error, problem.Offset, problem.Message, RepairAction.QuarantineLog, quarantine);
+                Add(file.File, IndexDamageKind.LogMajorVersion, DamageSeverity.Error, problem.Offset, problem.Message, RecommendedRepair.QuarantineLog, quarantine);
                 break;
             case "LogHeaderTooSmall":
-                Add(file.File, IndexDamageKind.LogHeaderTooSmall, DamageSeverity.Error, problem.Offset, "Header size too small", RepairAction.QuarantineLog, quarantine);
+                Add(file.File, IndexDamageKind.LogHeaderTooSmall, DamageSeverity.Error, problem.Offset, "Header size too small", RecommendedRepair.QuarantineLog, quarantine);
                 break;
             case "LogCompatFlags":
-                Add(file.File, IndexDamageKind.LogCpuArchitectureChanged, DamageSeverity.Error, problem.Offset, "CPU architecture changed", RepairAction.QuarantineLog, quarantine);
+                Add(file.File, IndexDamageKind.LogCpuArchitectureChanged, DamageSeverity.Error, problem.Offset, "CPU architecture changed", RecommendedRepair.QuarantineLog, quarantine);
                 break;
             case "LogMarkedCorrupted":
-                Add(file.File, IndexDamageKind.LogMarkedCorrupted, DamageSeverity.Error, problem.Offset, "marked corrupted", RepairAction.QuarantineLog, "Dovecot found this log corrupted earlier and deletes it at the next open. " + quarantine);
+                Add(file.File, IndexDamageKind.LogMarkedCorrupted, DamageSeverity.Error, problem.Offset, "marked corrupted", RecommendedRepair.QuarantineLog, "Dovecot found this log corrupted earlier and deletes it at the next open. " + quarantine);
                 break;
             case "LogRecordSizeTooSmall" when BeforeIndexPosition(file, problem.Offset):
                 Unread(file, IndexDamageKind.LogRecordSizeTooSmall, problem);
@@ -95,7 +95,7 @@ internal sealed partial class MailboxVerification
                 Truncate(file, IndexDamageKind.LogGarbageAtEnd, problem.Offset, problem.Message, N(file.Length - problem.Offset) + " bytes after the last whole record");
                 break;
             default:
-                Add(file.File, IndexDamageKind.OtherProblem, DamageSeverity.Warning, problem.Offset, problem.Message, RepairAction.Report, "Reported by the log reader as " + problem.Code + ".");
+                Add(file.File, IndexDamageKind.OtherProblem, DamageSeverity.Warning, problem.Offset, problem.Message, RecommendedRepair.Report, "Reported by the log reader as " + problem.Code + ".");
                 break;
         }
     }
@@ -112,7 +112,7 @@ internal sealed partial class MailboxVerification
     private void Unread(TransactionLogFile file, IndexDamageKind kind, IndexProblem problem)
     {
         string message = problem.Code == "LogRecordInvalid" ? DovecotReason(file, problem) : problem.Message;
-        Add(file.File, kind, DamageSeverity.Warning, problem.Offset, message, RepairAction.Report, "The record lies before the position dovecot.index has applied " + Name(file.File) + " up to, so Dovecot does not read it while the index is sound; it matters only if the index is rebuilt from the log, and goes away when the log rotates.");
+        Add(file.File, kind, DamageSeverity.Warning, problem.Offset, message, RecommendedRepair.Report, "The record lies before the position dovecot.index has applied " + Name(file.File) + " up to, so Dovecot does not read it while the index is sound; it matters only if the index is rebuilt from the log, and goes away when the log rotates.");
     }
 
     /// <summary>A problem a log cut at <paramref name="offset"/> repairs: everything from there goes to quarantine.</summary>
@@ -123,7 +123,7 @@ internal sealed partial class MailboxVerification
             DamageSeverity.Error,
             offset,
             message,
-            RepairAction.TruncateLog,
+            RecommendedRepair.TruncateLog,
             "Cut " + Name(file.File) + " from " + N(file.Length) + " to " + N(offset) + " bytes, after its last whole record (" + why + ").");
 
     /// <summary>
@@ -188,14 +188,14 @@ internal sealed partial class MailboxVerification
         switch (problem.Code)
         {
             case "LogDuplicateSequence":
-                Add(problem.File, IndexDamageKind.LogDuplicateSequence, DamageSeverity.Error, problem.Offset, problem.Message, RepairAction.QuarantineLog, "Move " + Name(problem.File) + " to quarantine: dovecot.index.log holds the same sequence and is the one Dovecot keeps.");
+                Add(problem.File, IndexDamageKind.LogDuplicateSequence, DamageSeverity.Error, problem.Offset, problem.Message, RecommendedRepair.QuarantineLog, "Move " + Name(problem.File) + " to quarantine: dovecot.index.log holds the same sequence and is the one Dovecot keeps.");
                 break;
             case "LogHistoryMissing":
-                Add(problem.File, IndexDamageKind.LogHistoryMissing, DamageSeverity.Warning, problem.Offset, problem.Message, RepairAction.Report, "Dovecot rebuilds the index from the logs it has and from dovecot-uidlist and the Maildir; UIDs and flags stay, index-only state of older changes does not.");
+                Add(problem.File, IndexDamageKind.LogHistoryMissing, DamageSeverity.Warning, problem.Offset, problem.Message, RecommendedRepair.Report, "Dovecot rebuilds the index from the logs it has and from dovecot-uidlist and the Maildir; UIDs and flags stay, index-only state of older changes does not.");
                 break;
             case "LogAppendUidNotAscending" when position.Kind is not (IndexLogPosition.Lost or IndexLogPosition.Newer):
                 // With the index's place in the log lost, the replay starts at a guess: what it finds is a consequence.
-                Add(problem.File, IndexDamageKind.LogAppendUidNotAscending, DamageSeverity.Error, problem.Offset, problem.Message, RepairAction.Report, "Dovecot calls the index corrupted when it applies this record; compare the log with dovecot-uidlist before cutting it here.");
+                Add(problem.File, IndexDamageKind.LogAppendUidNotAscending, DamageSeverity.Error, problem.Offset, problem.Message, RecommendedRepair.Report, "Dovecot calls the index corrupted when it applies this record; compare the log with dovecot-uidlist before cutting it here.");
                 break;
 
             // Checked below in Dovecot's words, or already taken from the files' own problems.
@@ -229,7 +229,7 @@ internal sealed partial class MailboxVerification
                 DamageSeverity.Error,
                 TransactionLogHeaderFields.IndexId,
                 "indexid changed: " + N(file.Header.IndexId) + " -> " + N(reference.Value),
-                RepairAction.QuarantineLog,
+                RecommendedRepair.QuarantineLog,
                 "Move " + Name(file.File) + " to quarantine; Dovecot marks it corrupted itself and starts a new log (the log belongs to another index: restored from a backup, or two hosts recreated the index at once).");
         }
     }
@@ -244,11 +244,11 @@ internal sealed partial class MailboxVerification
 
         if (log.Header.PrevFileSeq != log2.Header.FileSeq)
         {
-            Add(log2.File, IndexDamageKind.LogSequenceNotContinued, DamageSeverity.Info, TransactionLogHeaderFields.FileSeq, "file_seq " + N(log2.Header.FileSeq) + " is not the log dovecot.index.log continues (prev_file_seq " + N(log.Header.PrevFileSeq) + ")", RepairAction.None, "A leftover from before the log was recreated; Dovecot ignores it and deletes it when it is two days old.");
+            Add(log2.File, IndexDamageKind.LogSequenceNotContinued, DamageSeverity.Info, TransactionLogHeaderFields.FileSeq, "file_seq " + N(log2.Header.FileSeq) + " is not the log dovecot.index.log continues (prev_file_seq " + N(log.Header.PrevFileSeq) + ")", RecommendedRepair.None, "A leftover from before the log was recreated; Dovecot ignores it and deletes it when it is two days old.");
         }
         else if (log.Header.PrevFileOffset != 0 && log.Header.PrevFileOffset != log2.SyncOffset)
         {
-            Add(log2.File, IndexDamageKind.LogPreviousSizeMismatch, DamageSeverity.Warning, null, "Invalid transaction log size (" + N(log2.SyncOffset) + " vs " + N(log.Header.PrevFileOffset) + "): " + log2.File, RepairAction.QuarantineLog, "Dovecot marks " + Name(log2.File) + " corrupted when it needs it; only an index older than dovecot.index.log does.");
+            Add(log2.File, IndexDamageKind.LogPreviousSizeMismatch, DamageSeverity.Warning, null, "Invalid transaction log size (" + N(log2.SyncOffset) + " vs " + N(log.Header.PrevFileOffset) + "): " + log2.File, RecommendedRepair.QuarantineLog, "Dovecot marks " + Name(log2.File) + " corrupted when it needs it; only an index older than dovecot.index.log does.");
         }
     }
 
@@ -303,7 +303,7 @@ internal sealed partial class MailboxVerification
         IndexHeader h = index.Header;
         if (log == null)
         {
-            Add(IndexPath, IndexDamageKind.IndexLogMissing, DamageSeverity.Warning, null, "dovecot.index.log is missing (the index needs log file seq " + N(h.LogFileSeq) + ")", RepairAction.Report, "Dovecot creates a new log and fscks dovecot.index to it; changes after the index was written are taken from dovecot-uidlist and the Maildir.");
+            Add(IndexPath, IndexDamageKind.IndexLogMissing, DamageSeverity.Warning, null, "dovecot.index.log is missing (the index needs log file seq " + N(h.LogFileSeq) + ")", RecommendedRepair.Report, "Dovecot creates a new log and fscks dovecot.index to it; changes after the index was written are taken from dovecot-uidlist and the Maildir.");
             return;
         }
 
@@ -316,18 +316,18 @@ internal sealed partial class MailboxVerification
                 bool stoppedEarly = current.Problems.Any(p => p.Code == "LogRecordSizeTooSmall" && p.Offset < h.LogFileHeadOffset);
                 if (h.LogFileHeadOffset > current.SyncOffset && !stoppedEarly)
                 {
-                    Add(IndexPath, IndexDamageKind.IndexLogOffsetPastEnd, DamageSeverity.Error, IndexHeaderFields.LogFileHeadOffset, "log_file_head_offset " + N(h.LogFileHeadOffset) + " is past the end of " + Name(current.File) + " seq " + N(current.Header.FileSeq) + " (sync_offset=" + N(current.SyncOffset) + ")", RepairAction.FixIndexHeader, "log_file_head_offset " + N(h.LogFileHeadOffset) + " -> " + N(current.SyncOffset));
+                    Add(IndexPath, IndexDamageKind.IndexLogOffsetPastEnd, DamageSeverity.Error, IndexHeaderFields.LogFileHeadOffset, "log_file_head_offset " + N(h.LogFileHeadOffset) + " is past the end of " + Name(current.File) + " seq " + N(current.Header.FileSeq) + " (sync_offset=" + N(current.SyncOffset) + ")", RecommendedRepair.FixIndexHeader, "log_file_head_offset " + N(h.LogFileHeadOffset) + " -> " + N(current.SyncOffset));
                 }
 
                 break;
             case IndexLogPosition.Reset:
-                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Warning, IndexHeaderFields.LogFileSeq, "log_file_seq " + N(h.LogFileSeq) + " is older than every log (we have seqs " + seqs + "), and " + Name(position.Log!.File) + " seq " + N(position.Log.Header.FileSeq) + " starts afresh (prev_file_seq=0)", RepairAction.Report, "Dovecot drops the index's records and rebuilds them from " + Name(position.Log.File) + ", dovecot-uidlist and the Maildir; nothing to repair, but the log was recreated after the index was written: look for an earlier \"marked corrupted\" in Dovecot's log.");
+                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Warning, IndexHeaderFields.LogFileSeq, "log_file_seq " + N(h.LogFileSeq) + " is older than every log (we have seqs " + seqs + "), and " + Name(position.Log!.File) + " seq " + N(position.Log.Header.FileSeq) + " starts afresh (prev_file_seq=0)", RecommendedRepair.Report, "Dovecot drops the index's records and rebuilds them from " + Name(position.Log.File) + ", dovecot-uidlist and the Maildir; nothing to repair, but the log was recreated after the index was written: look for an earlier \"marked corrupted\" in Dovecot's log.");
                 break;
             case IndexLogPosition.Lost:
-                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Error, IndexHeaderFields.LogFileSeq, "Lost log for seq=" + N(h.LogFileSeq) + " offset=" + N(h.LogFileHeadOffset) + ": Missing middle file seq=" + N(h.LogFileSeq) + " (between " + N(h.LogFileSeq) + ".." + N(uint.MaxValue) + ", we have seqs " + seqs + ")", RepairAction.FixIndexHeader, "log_file_seq " + N(h.LogFileSeq) + " -> " + N(position.Log!.Header.FileSeq) + " (as Dovecot's fsck does; what changed in the missing log is taken from dovecot-uidlist and the Maildir)");
+                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Error, IndexHeaderFields.LogFileSeq, "Lost log for seq=" + N(h.LogFileSeq) + " offset=" + N(h.LogFileHeadOffset) + ": Missing middle file seq=" + N(h.LogFileSeq) + " (between " + N(h.LogFileSeq) + ".." + N(uint.MaxValue) + ", we have seqs " + seqs + ")", RecommendedRepair.FixIndexHeader, "log_file_seq " + N(h.LogFileSeq) + " -> " + N(position.Log!.Header.FileSeq) + " (as Dovecot's fsck does; what changed in the missing log is taken from dovecot-uidlist and the Maildir)");
                 break;
             case IndexLogPosition.Newer:
-                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Error, IndexHeaderFields.LogFileSeq, "log_file_seq " + N(h.LogFileSeq) + " is newer than every log (we have seqs " + seqs + ")", RepairAction.FixIndexHeader, "log_file_seq " + N(h.LogFileSeq) + " -> " + N(position.Log!.Header.FileSeq) + " (as Dovecot's fsck does)");
+                Add(IndexPath, IndexDamageKind.IndexLogSequenceMismatch, DamageSeverity.Error, IndexHeaderFields.LogFileSeq, "log_file_seq " + N(h.LogFileSeq) + " is newer than every log (we have seqs " + seqs + ")", RecommendedRepair.FixIndexHeader, "log_file_seq " + N(h.LogFileSeq) + " -> " + N(position.Log!.Header.FileSeq) + " (as Dovecot's fsck does)");
                 break;
             default:
                 break;

@@ -41,7 +41,7 @@ internal sealed partial class MailboxVerification
                 indexed.Add(message.Uid);
                 if (!lines.ContainsKey(message.Uid))
                 {
-                    Add(UidListPath, IndexDamageKind.IndexMessageMissingFromUidList, DamageSeverity.Error, null, "UID " + N(message.Uid) + " is in the index but has no line in dovecot-uidlist", RepairAction.Report, "Dovecot's next sync expunges UID " + N(message.Uid) + " from the index; if its file is still in cur/ or new/ it comes back with a new UID. Put the line back (from a backup of dovecot-uidlist) before Dovecot syncs.");
+                    Add(UidListPath, IndexDamageKind.IndexMessageMissingFromUidList, DamageSeverity.Error, null, "UID " + N(message.Uid) + " is in the index but has no line in dovecot-uidlist", RecommendedRepair.Report, "Dovecot's next sync expunges UID " + N(message.Uid) + " from the index; if its file is still in cur/ or new/ it comes back with a new UID. Put the line back (from a backup of dovecot-uidlist) before Dovecot syncs.");
                 }
             }
         }
@@ -63,11 +63,11 @@ internal sealed partial class MailboxVerification
                     continue;
                 }
 
-                Add(UidListPath, IndexDamageKind.MessageFileMissing, DamageSeverity.Warning, record.Offset, "line " + N(record.Line) + ": the file of UID " + N(record.Uid) + " (" + record.FileName + ") is in neither cur/ nor new/", RepairAction.Report, "Dovecot's next sync drops the line and expunges UID " + N(record.Uid) + ". Look for the file (another host's new/, a backup) if the message was not deleted.");
+                Add(UidListPath, IndexDamageKind.MessageFileMissing, DamageSeverity.Warning, record.Offset, "line " + N(record.Line) + ": the file of UID " + N(record.Uid) + " (" + record.FileName + ") is in neither cur/ nor new/", RecommendedRepair.Report, "Dovecot's next sync drops the line and expunges UID " + N(record.Uid) + ". Look for the file (another host's new/, a backup) if the message was not deleted.");
             }
             else if (state != null && !indexed.Contains(record.Uid) && record.Uid < state.NextUid)
             {
-                Add(UidListPath, IndexDamageKind.UidListUidNotInIndex, DamageSeverity.Error, record.Offset, "Expunged message reappeared, giving a new UID (old uid=" + N(record.Uid) + ", file=" + file.Name + ")", RepairAction.Report, "The index has no UID " + N(record.Uid) + " although its next_uid is " + N(state.NextUid) + "; Dovecot's next sync gives the file a new UID (" + N(nextUid) + " or above). If the index lost the message, quarantining dovecot.index lets Dovecot rebuild it with UID " + N(record.Uid) + ".");
+                Add(UidListPath, IndexDamageKind.UidListUidNotInIndex, DamageSeverity.Error, record.Offset, "Expunged message reappeared, giving a new UID (old uid=" + N(record.Uid) + ", file=" + file.Name + ")", RecommendedRepair.Report, "The index has no UID " + N(record.Uid) + " although its next_uid is " + N(state.NextUid) + "; Dovecot's next sync gives the file a new UID (" + N(nextUid) + " or above). If the index lost the message, quarantining dovecot.index lets Dovecot rebuild it with UID " + N(record.Uid) + ".");
             }
         }
 
@@ -87,7 +87,7 @@ internal sealed partial class MailboxVerification
                 fresh ? DamageSeverity.Info : DamageSeverity.Warning,
                 null,
                 file.Folder + "/" + file.Name + " has no line in dovecot-uidlist",
-                RepairAction.Report,
+                RecommendedRepair.Report,
                 "Dovecot's next sync gives it a new UID (" + N(nextUid) + " or above)" + (fresh ? "." : "; Dovecot had seen this message before, so the line with its old UID was lost."));
         }
     }

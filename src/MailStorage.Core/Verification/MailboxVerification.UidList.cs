@@ -19,7 +19,7 @@ internal sealed partial class MailboxVerification
         {
             if (state is { MessagesCount: > 0 } && !Has(UidListPath, IndexDamageKind.SymlinkedIndexFile) && !Has(UidListPath, IndexDamageKind.NotARegularFile))
             {
-                Add(UidListPath, IndexDamageKind.UidListMissing, DamageSeverity.Error, null, "dovecot-uidlist is missing but the index has " + N(state.MessagesCount) + " messages", RepairAction.Report, "Dovecot lists cur/ and new/ again and gives every message a new UID, above " + N(state.NextUid - 1) + ". Restore dovecot-uidlist from a backup before Dovecot opens the mailbox.");
+                Add(UidListPath, IndexDamageKind.UidListMissing, DamageSeverity.Error, null, "dovecot-uidlist is missing but the index has " + N(state.MessagesCount) + " messages", RecommendedRepair.Report, "Dovecot lists cur/ and new/ again and gives every message a new UID, above " + N(state.NextUid - 1) + ". Restore dovecot-uidlist from a backup before Dovecot opens the mailbox.");
             }
 
             return;
@@ -37,12 +37,12 @@ internal sealed partial class MailboxVerification
 
         if (uidList.UidValidity != 0 && state.UidValidity != 0 && uidList.UidValidity != state.UidValidity)
         {
-            Add(UidListPath, IndexDamageKind.UidValidityMismatch, DamageSeverity.Error, 0, "UIDVALIDITY changed (" + N(state.UidValidity) + " -> " + N(uidList.UidValidity) + ")", RepairAction.Report, "Dovecot resets the index to the uidlist's UIDVALIDITY: clients throw away what they cached, and flags kept only in the index are lost. Find out which file was restored or copied from elsewhere.");
+            Add(UidListPath, IndexDamageKind.UidValidityMismatch, DamageSeverity.Error, 0, "UIDVALIDITY changed (" + N(state.UidValidity) + " -> " + N(uidList.UidValidity) + ")", RecommendedRepair.Report, "Dovecot resets the index to the uidlist's UIDVALIDITY: clients throw away what they cached, and flags kept only in the index are lost. Find out which file was restored or copied from elsewhere.");
         }
 
         if (uidList.NextUid < state.NextUid)
         {
-            Add(UidListPath, IndexDamageKind.UidListNextUidTooLow, DamageSeverity.Warning, 0, "next_uid " + N(uidList.NextUid) + " is below the index's next_uid " + N(state.NextUid), RepairAction.RebuildUidList, "N" + N(uidList.HeaderNextUid) + " -> N" + N(state.NextUid) + " (while the index lives Dovecot raises it in memory; if the index is lost, UIDs " + N(uidList.NextUid) + ".." + N(state.NextUid - 1) + " would be given again)");
+            Add(UidListPath, IndexDamageKind.UidListNextUidTooLow, DamageSeverity.Warning, 0, "next_uid " + N(uidList.NextUid) + " is below the index's next_uid " + N(state.NextUid), RecommendedRepair.RebuildUidList, "N" + N(uidList.HeaderNextUid) + " -> N" + N(state.NextUid) + " (while the index lives Dovecot raises it in memory; if the index is lost, UIDs " + N(uidList.NextUid) + ".." + N(state.NextUid - 1) + " would be given again)");
         }
     }
 
@@ -74,7 +74,7 @@ internal sealed partial class MailboxVerification
         string repair = kind == IndexDamageKind.UidListTruncatedLine
             ? "Dovecot ignores the unfinished last line (an append in progress looks the same); rebuilding keeps the UIDs of the whole lines."
             : RebuildUidListText;
-        Add(UidListPath, kind, severity, problem.Offset, message, RepairAction.RebuildUidList, repair);
+        Add(UidListPath, kind, severity, problem.Offset, message, RecommendedRepair.RebuildUidList, repair);
     }
 
     private void CheckKeywords()
@@ -88,7 +88,7 @@ internal sealed partial class MailboxVerification
         KeywordsFile keywords = KeywordsFile.Parse(bytes, KeywordsPath);
         foreach (IndexProblem problem in keywords.Problems)
         {
-            Add(KeywordsPath, IndexDamageKind.KeywordsFileBroken, DamageSeverity.Warning, problem.Offset, "line " + N(LineOf(KeywordsPath, problem.Offset)) + ": " + problem.Message, RepairAction.Report, "Dovecot skips the line; messages whose file names carry its letter lose that keyword. Fix the line by hand from the keywords in dovecot.index.");
+            Add(KeywordsPath, IndexDamageKind.KeywordsFileBroken, DamageSeverity.Warning, problem.Offset, "line " + N(LineOf(KeywordsPath, problem.Offset)) + ": " + problem.Message, RecommendedRepair.Report, "Dovecot skips the line; messages whose file names carry its letter lose that keyword. Fix the line by hand from the keywords in dovecot.index.");
         }
     }
 

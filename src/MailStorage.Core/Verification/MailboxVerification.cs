@@ -164,7 +164,7 @@ internal sealed partial class MailboxVerification
     }
 
     /// <summary>Records a problem once (readers and cross-checks may see the same thing).</summary>
-    private void Add(string file, IndexDamageKind code, DamageSeverity severity, long? offset, string message, RepairAction repair, string description)
+    private void Add(string file, IndexDamageKind code, DamageSeverity severity, long? offset, string message, RecommendedRepair repair, string description)
     {
         if (!reported.Add((file, offset, code, message)))
         {
@@ -227,13 +227,13 @@ internal sealed partial class MailboxVerification
         (uint openedType, long size) = Libc.NoFollow.TypeAndSize(handle, path);
         if (openedType != Libc.NoFollow.S_IFREG)
         {
-            Add(path, IndexDamageKind.NotARegularFile, DamageSeverity.Error, null, Path.GetFileName(path) + (openedType == Libc.S_IFDIR ? " is a folder, not a file" : " is not a regular file (mode type 0" + Convert.ToString(openedType >> 12, 8) + ")"), RepairAction.Report, "Dovecot cannot use it; move it away by hand after looking at what it is.");
+            Add(path, IndexDamageKind.NotARegularFile, DamageSeverity.Error, null, Path.GetFileName(path) + (openedType == Libc.S_IFDIR ? " is a folder, not a file" : " is not a regular file (mode type 0" + Convert.ToString(openedType >> 12, 8) + ")"), RecommendedRepair.Report, "Dovecot cannot use it; move it away by hand after looking at what it is.");
             return null;
         }
 
         if (size > MaxFileSize)
         {
-            Add(path, IndexDamageKind.FileTooLarge, DamageSeverity.Warning, null, "File too large to verify (" + N(size) + " bytes)", RepairAction.Report, "Not checked.");
+            Add(path, IndexDamageKind.FileTooLarge, DamageSeverity.Warning, null, "File too large to verify (" + N(size) + " bytes)", RecommendedRepair.Report, "Not checked.");
             return null;
         }
 
@@ -276,7 +276,7 @@ internal sealed partial class MailboxVerification
             DamageSeverity.Error,
             null,
             Path.GetFileName(path) + " is a symbolic link to " + target + "; not followed",
-            RepairAction.Report,
+            RecommendedRepair.Report,
             "Dovecot would read and write through it, so whoever can write the folder can point it at any file. Remove the link by hand after checking where it points; Dovecot then recreates the file.");
     }
 

@@ -272,26 +272,26 @@ public enum MailIndexDamageSeverity
 public enum MailIndexRepairAction
 {
     /// <summary>Nothing needs doing.</summary>
-    None = Engine.RepairAction.None,
+    None = Engine.RecommendedRepair.None,
 
     /// <summary>Rewrite header fields of dovecot.index the way Dovecot's fsck does (<c>next_uid 0 -> 51</c>).</summary>
-    FixIndexHeader = Engine.RepairAction.FixIndexHeader,
+    FixIndexHeader = Engine.RecommendedRepair.FixIndexHeader,
 
     /// <summary>Cut a transaction log after its last whole record.</summary>
-    TruncateLog = Engine.RepairAction.TruncateLog,
+    TruncateLog = Engine.RecommendedRepair.TruncateLog,
 
     /// <summary>Move dovecot.index away; Dovecot rebuilds it from the log and the Maildir.</summary>
-    QuarantineIndex = Engine.RepairAction.QuarantineIndex,
+    QuarantineIndex = Engine.RecommendedRepair.QuarantineIndex,
 
     /// <summary>Move dovecot.index.cache away; Dovecot starts a new cache (it is only a cache).</summary>
-    QuarantineCache = Engine.RepairAction.QuarantineCache,
+    QuarantineCache = Engine.RecommendedRepair.QuarantineCache,
 
     /// <summary>Move a transaction log away; Dovecot starts a new one.</summary>
-    QuarantineLog = Engine.RepairAction.QuarantineLog,
+    QuarantineLog = Engine.RecommendedRepair.QuarantineLog,
 
     /// <summary>Rewrite dovecot-uidlist from its readable lines, keeping every UID.</summary>
-    RebuildUidList = Engine.RepairAction.RebuildUidList,
+    RebuildUidList = Engine.RecommendedRepair.RebuildUidList,
 
     /// <summary>Not repairable automatically: an administrator has to look (the description says what to look at).</summary>
-    Report = Engine.RepairAction.Report,
+    Report = Engine.RecommendedRepair.Report,
 }

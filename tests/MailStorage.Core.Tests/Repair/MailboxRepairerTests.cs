@@ -4,8 +4,6 @@ using System.IO;
 using System.Linq;
 using MailStorage.Core.Repair;
 using MailStorage.Core.Verification;
-using Planned = MailStorage.Core.Verification.RepairAction;
-using RepairAction = MailStorage.Core.Repair.RepairAction;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -202,16 +200,16 @@ public sealed class MailboxRepairerTests : IClassFixture<RepairTemplate>
     public void Plan_orders_uidlist_logs_index_cache_and_drops_the_header_fix_of_a_quarantined_index()
     {
         var location = new Mailboxes.MailboxLocation("INBOX", "/m", "/m", "/m", "maildir");
-        IndexDamage D(string file, IndexDamageKind kind, Planned repair) => new("INBOX", "/m/" + file, kind, DamageSeverity.Error, 0, "m", repair, "d");
+        IndexDamage D(string file, IndexDamageKind kind, RecommendedRepair repair) => new("INBOX", "/m/" + file, kind, DamageSeverity.Error, 0, "m", repair, "d");
         var damages = new[]
         {
-            D("dovecot.index.cache", IndexDamageKind.CacheHeaderBroken, Planned.QuarantineCache),
-            D("dovecot.index", IndexDamageKind.IndexNextUidZero, Planned.FixIndexHeader),
-            D("dovecot.index", IndexDamageKind.IndexRecordSizeTooSmall, Planned.QuarantineIndex),
-            D("dovecot.index.log", IndexDamageKind.LogGarbageAtEnd, Planned.TruncateLog),
-            D("dovecot-uidlist", IndexDamageKind.UidListNotOrdered, Planned.RebuildUidList),
-            D("dovecot.index.log", IndexDamageKind.LogMajorVersion, Planned.QuarantineLog),
-            D("cur", IndexDamageKind.MessageFileMissing, Planned.Report),
+            D("dovecot.index.cache", IndexDamageKind.CacheHeaderBroken, RecommendedRepair.QuarantineCache),
+            D("dovecot.index", IndexDamageKind.IndexNextUidZero, RecommendedRepair.FixIndexHeader),
+            D("dovecot.index", IndexDamageKind.IndexRecordSizeTooSmall, RecommendedRepair.QuarantineIndex),
+            D("dovecot.index.log", IndexDamageKind.LogGarbageAtEnd, RecommendedRepair.TruncateLog),
+            D("dovecot-uidlist", IndexDamageKind.UidListNotOrdered, RecommendedRepair.RebuildUidList),
+            D("dovecot.index.log", IndexDamageKind.LogMajorVersion, RecommendedRepair.QuarantineLog),
+            D("cur", IndexDamageKind.MessageFileMissing, RecommendedRepair.Report),
         };
         var plan = MailboxRepairer.MakePlan(location, damages, out var left);
         Assert.Equal(new[] { RepairStep.RebuildUidList, RepairStep.CutLog, RepairStep.QuarantineIndex, RepairStep.QuarantineCache }, plan.Select(p => p.Step));

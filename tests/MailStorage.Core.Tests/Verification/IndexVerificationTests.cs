@@ -48,7 +48,7 @@ public sealed class IndexVerificationTests : IClassFixture<DamageBed>
         Assert.Equal(DamageSeverity.Error, damage.Severity);
         Assert.Equal(28, damage.Offset);
         Assert.Equal("next_uid=0", damage.Message);
-        Assert.Equal(RepairAction.FixIndexHeader, damage.Repair);
+        Assert.Equal(RecommendedRepair.FixIndexHeader, damage.Repair);
         Assert.True(damage.Repairable);
         Assert.Equal("next_uid 0 -> " + nextUid, damage.RepairDescription);
 
@@ -104,7 +104,7 @@ public sealed class IndexVerificationTests : IClassFixture<DamageBed>
         IndexDamage damage = Single(copy, IndexDamageKind.IndexHeaderSizes);
         Assert.Equal(4, damage.Offset);
         Assert.Equal("Corrupted header sizes (base 120, full 100)", damage.Message);
-        Assert.Equal(RepairAction.QuarantineIndex, damage.Repair);
+        Assert.Equal(RecommendedRepair.QuarantineIndex, damage.Repair);
         Assert.Contains("Corrupted index file " + copy.Index + ": " + damage.Message, bed.Dovecot(copy, "mailbox", "status", "messages", "INBOX").Output, StringComparison.Ordinal);
     }
 
@@ -221,7 +221,7 @@ public sealed class IndexVerificationTests : IClassFixture<DamageBed>
         IndexDamage damage = Single(damages, IndexDamageKind.IndexLogSequenceMismatch);
         Assert.Equal(DamageSeverity.Warning, damage.Severity);
         Assert.Contains("starts afresh (prev_file_seq=0)", damage.Message, StringComparison.Ordinal);
-        Assert.Equal(RepairAction.Report, damage.Repair);
+        Assert.Equal(RecommendedRepair.Report, damage.Repair);
         Assert.DoesNotContain(damages, d => d.Severity == DamageSeverity.Error);
 
         var run = bed.Dovecot(copy, "mailbox", "status", "messages", "INBOX");
@@ -245,7 +245,7 @@ public sealed class IndexVerificationTests : IClassFixture<DamageBed>
             IndexDamage link = Single(damages, IndexDamageKind.SymlinkedIndexFile);
             Assert.Equal(copy.Index, link.File);
             Assert.Contains(outside, link.Message, StringComparison.Ordinal);
-            Assert.Equal(RepairAction.Report, link.Repair);
+            Assert.Equal(RecommendedRepair.Report, link.Repair);
             Assert.False(link.Repairable);
 
             // Had it been followed, 4 KiB of zeroes would be "Major version changed (0 != 7)".

@@ -36,7 +36,7 @@ public sealed class LogAndCacheVerificationTests : IClassFixture<DamageBed>
         Assert.Equal(copy.Log, damage.File);
         Assert.Equal(length, damage.Offset);
         Assert.Equal("Unexpected garbage at EOF (sync_offset=" + length + ")", damage.Message);
-        Assert.Equal(RepairAction.TruncateLog, damage.Repair);
+        Assert.Equal(RecommendedRepair.TruncateLog, damage.Repair);
         Assert.StartsWith("Cut dovecot.index.log from " + (length + 9) + " to " + length + " bytes", damage.RepairDescription, StringComparison.Ordinal);
 
         // Dovecot replaces a log it finds corrupted: its sequence is taken first.
@@ -76,7 +76,7 @@ public sealed class LogAndCacheVerificationTests : IClassFixture<DamageBed>
         IndexDamage damage = Single(copy, IndexDamageKind.LogIndexIdMismatch);
         Assert.Equal(4, damage.Offset);
         Assert.Equal("indexid changed: 12345 -> " + indexId, damage.Message);
-        Assert.Equal(RepairAction.QuarantineLog, damage.Repair);
+        Assert.Equal(RecommendedRepair.QuarantineLog, damage.Repair);
 
         // Dovecot replaces a log it finds corrupted: its sequence is taken first.
         uint seq = LogSeq(copy);
@@ -110,7 +110,7 @@ public sealed class LogAndCacheVerificationTests : IClassFixture<DamageBed>
         Assert.Equal(DamageSeverity.Error, damage.Severity);
         Assert.Equal(at, damage.Offset);
         Assert.Equal("Invalid UID range (" + (uid2 + 5) + " .. " + uid2 + ", type=0x4)", damage.Message);
-        Assert.Equal(RepairAction.TruncateLog, damage.Repair);
+        Assert.Equal(RecommendedRepair.TruncateLog, damage.Repair);
 
         uint seq = LogSeq(copy);
         string log = bed.Dovecot(copy, "force-resync", "INBOX").Output;
@@ -129,7 +129,7 @@ public sealed class LogAndCacheVerificationTests : IClassFixture<DamageBed>
         var damages = copy.Verify();
         IndexDamage damage = Single(damages, IndexDamageKind.LogRecordInvalid);
         Assert.Equal(DamageSeverity.Warning, damage.Severity);
-        Assert.Equal(RepairAction.Report, damage.Repair);
+        Assert.Equal(RecommendedRepair.Report, damage.Repair);
         Assert.Single(damages);
 
         // Dovecot reads the log from the index's position on and does not notice.
@@ -166,7 +166,7 @@ public sealed class LogAndCacheVerificationTests : IClassFixture<DamageBed>
         IndexDamage damage = Single(copy, IndexDamageKind.CacheHeaderBroken);
         Assert.Equal(8, damage.Offset);
         Assert.Equal("file_seq is 0", damage.Message);
-        Assert.Equal(RepairAction.QuarantineCache, damage.Repair);
+        Assert.Equal(RecommendedRepair.QuarantineCache, damage.Repair);
         Assert.Contains("Deleting corrupted cache: " + damage.Message, FetchSubject(copy, 1), StringComparison.Ordinal);
     }
 

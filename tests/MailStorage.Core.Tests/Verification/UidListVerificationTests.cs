@@ -34,7 +34,7 @@ public sealed class UidListVerificationTests : IClassFixture<DamageBed>
         IndexDamage damage = Single(copy, IndexDamageKind.UidListNotOrdered);
         Assert.Equal(Damage.LineOffset(copy.UidList, 5), damage.Offset);
         Assert.Equal("line 5: UIDs not ordered (" + first + " >= " + second + ")", damage.Message);
-        Assert.Equal(RepairAction.RebuildUidList, damage.Repair);
+        Assert.Equal(RecommendedRepair.RebuildUidList, damage.Repair);
         AssertDovecotLogs(copy, damage);
     }
 

@@ -1,7 +1,10 @@
 namespace MailStorage.Core.Verification;
 
-/// <summary>What a repair would do about a problem (every change is preceded by a quarantine copy).</summary>
-public enum RepairAction
+/// <summary>
+/// The repair a problem calls for: what a repair would do about it (every change is preceded by a quarantine copy).
+/// What a repair then did to a file is <see cref="Repair.RepairAction"/>.
+/// </summary>
+public enum RecommendedRepair
 {
     /// <summary>Nothing needs doing.</summary>
     None,

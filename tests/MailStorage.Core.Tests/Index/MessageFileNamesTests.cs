@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text;
 using MailStorage.Core.Caching;
 using MailStorage.Core.Index;
-using MailStorage.Core.Tests.Locking;
+using MailStorage.Core.Tests.TestBeds;
 using Xunit;
 
 namespace MailStorage.Core.Tests.Index;

@@ -42,7 +42,7 @@ public sealed class CiLintExampleTests : IClassFixture<CiLintExampleTests.Packed
     }
 
     [Fact]
-    public void PackageHoldsTheAnalyzerAndItsDependencyOnly()
+    public void Package_holds_the_analyzer_and_its_dependency_only()
     {
         string package = packed.Get(this);
         using var zip = ZipFile.OpenRead(package);
@@ -67,7 +67,7 @@ public sealed class CiLintExampleTests : IClassFixture<CiLintExampleTests.Packed
     }
 
     [Fact]
-    public void ExampleBuildsCleanThenFailsOnAnUnsafeIncludeThenPassesWithASeverityOverride()
+    public void Example_builds_clean_then_fails_on_an_unsafe_include_then_passes_with_a_severity_override()
     {
         string feed = Path.GetDirectoryName(packed.Get(this))!;
         string project = Path.Combine(temp, "ci-lint");

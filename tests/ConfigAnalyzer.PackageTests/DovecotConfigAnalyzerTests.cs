@@ -18,14 +18,14 @@ namespace MailStorage.ConfigAnalyzer.PackageTests;
 public sealed class DovecotConfigAnalyzerTests
 {
     [Fact]
-    public async Task SafeConfigurationHasNoDiagnostics()
+    public async Task Safe_configuration_has_no_diagnostics()
     {
         using var folder = new ConfigFolder(ConfigFolder.Main, ConfigFolder.Mail("yes"), ConfigFolder.NfsSticky);
         await CreateTest(folder).RunAsync(CancellationToken.None);
     }
 
     [Fact]
-    public async Task MmapInIncludedFileIsAnErrorAtThatFileAndLine()
+    public async Task Mmap_in_included_file_is_an_error_at_that_file_and_line()
     {
         using var folder = new ConfigFolder(ConfigFolder.Main, ConfigFolder.Mail("no"), ConfigFolder.NfsSticky);
         var test = CreateTest(folder, only: "MSD010");
@@ -34,7 +34,7 @@ public sealed class DovecotConfigAnalyzerTests
     }
 
     [Fact]
-    public async Task GlobalConfigSeverityOverrideApplies()
+    public async Task Global_config_severity_override_applies()
     {
         using var folder = new ConfigFolder(ConfigFolder.Main, ConfigFolder.Mail("no"), ConfigFolder.NfsSticky);
         var test = CreateTest(folder, only: "MSD010", globalOptions: "dotnet_diagnostic.MSD010.severity = warning\n");
@@ -43,7 +43,7 @@ public sealed class DovecotConfigAnalyzerTests
     }
 
     [Fact]
-    public async Task SuppressionCommentInConfigurationIsHonoured()
+    public async Task Suppression_comment_in_configuration_is_honoured()
     {
         string mail = "mail_location = maildir:/srv/mail/%d/%n/Maildir\nmail_fsync = always\n" +
             "# mailstorage-disable-next-line MSD010: migration, see ticket 42\nmmap_disable = no\n";
@@ -52,7 +52,7 @@ public sealed class DovecotConfigAnalyzerTests
     }
 
     [Fact]
-    public async Task BadProfileIsReportedWhereItIsWrong()
+    public async Task Bad_profile_is_reported_where_it_is_wrong()
     {
         using var folder = new ConfigFolder(ConfigFolder.Main, ConfigFolder.Mail("yes"), "dovecot: \"2.3\"\ntopology: roaming\n");
         var test = CreateTest(folder);
@@ -61,7 +61,7 @@ public sealed class DovecotConfigAnalyzerTests
     }
 
     [Fact]
-    public async Task FilesWithoutTheMetadataAreIgnored()
+    public async Task Files_without_the_metadata_are_ignored()
     {
         using var folder = new ConfigFolder(ConfigFolder.Main, ConfigFolder.Mail("no"), ConfigFolder.NfsSticky);
         var test = new CSharpAnalyzerTest<DovecotConfigAnalyzer, DefaultVerifier>
@@ -74,7 +74,7 @@ public sealed class DovecotConfigAnalyzerTests
     }
 
     [Fact]
-    public void EveryRuleHasADescriptorWithItsSeverityAndHelpLink()
+    public void Every_rule_has_a_descriptor_with_its_severity_and_help_link()
     {
         var descriptors = new DovecotConfigAnalyzer().SupportedDiagnostics;
         foreach (var rule in MailStorage.ConfigAnalyzer.Rules.RuleCatalog.All)

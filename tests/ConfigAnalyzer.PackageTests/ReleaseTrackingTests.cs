@@ -18,7 +18,7 @@ public sealed class ReleaseTrackingTests
     private static readonly Regex Row = new Regex(@"^(?<id>MS[A-Z]\d{3})\s*\|\s*(?<category>[^|]*?)\s*\|\s*(?<severity>[^|]*?)\s*\|", RegexOptions.Multiline);
 
     [Fact]
-    public void EveryDiagnosticIsInTheReleaseFiles()
+    public void Every_diagnostic_is_in_the_release_files()
     {
         var listed = ReadRows();
         var missing = new List<string>();
@@ -41,7 +41,7 @@ public sealed class ReleaseTrackingTests
     }
 
     [Fact]
-    public void EveryListedIdIsReported()
+    public void Every_listed_ID_is_reported()
     {
         var ids = AnalyzerDescriptors.All.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var id in ReadRows().Keys)

@@ -17,7 +17,7 @@ public sealed class DoveconfAgreementTests
 
     [Theory]
     [MemberData(nameof(ValidConfigs))]
-    public void ValidConfigPrintsWhatDoveconfPrints(string name)
+    public void Valid_config_prints_what_doveconf_prints(string name)
     {
         string relative = Corpus.RelativeConfig("valid", name);
         var env = Doveconf.EnvironmentFor(Path.Combine(Corpus.RepositoryRoot, relative));
@@ -37,7 +37,7 @@ public sealed class DoveconfAgreementTests
 
     [Theory]
     [MemberData(nameof(ValidConfigs))]
-    public void ExpandedConfigPrintsWhatDoveconfXPrints(string name)
+    public void Expanded_config_prints_what_doveconf_x_prints(string name)
     {
         // doveconf -x expands $setting, $ENV:NAME and <file values the way Dovecot does at run time.
         string relative = Corpus.RelativeConfig("valid", name);
@@ -58,7 +58,7 @@ public sealed class DoveconfAgreementTests
 
     [Theory]
     [MemberData(nameof(ExpandedMalformedConfigs))]
-    public void ExpandedMalformedConfigFailsWhereDoveconfXFails(string name)
+    public void Expanded_malformed_config_fails_where_doveconf_x_fails(string name)
     {
         string relative = Corpus.RelativeConfig("expanded-malformed", name);
         var expected = Doveconf.Run(Corpus.RepositoryRoot, null, "-x", "-c", relative, "-n");
@@ -68,7 +68,7 @@ public sealed class DoveconfAgreementTests
     }
 
     [Fact]
-    public void DebianDefaultTreePrintsWhatDoveconfPrints()
+    public void Debian_default_tree_prints_what_doveconf_prints()
     {
         const string path = "/etc/dovecot/dovecot.conf";
         var expected = Doveconf.Run("/", null, "-c", path, "-n");
@@ -82,7 +82,7 @@ public sealed class DoveconfAgreementTests
 
     [Theory]
     [MemberData(nameof(MalformedConfigs))]
-    public void MalformedConfigFailsWhereDoveconfFails(string name)
+    public void Malformed_config_fails_where_doveconf_fails(string name)
     {
         string relative = Corpus.RelativeConfig("malformed", name);
         var expected = Doveconf.Run(Corpus.RepositoryRoot, null, "-c", relative, "-n");

@@ -19,7 +19,7 @@ public sealed class EffectiveSettingsTests
 
     [Theory]
     [MemberData(nameof(ConfigsWithFilters))]
-    public void EffectiveValuesAgreeWithDoveconfPerFilter(string name)
+    public void Effective_values_agree_with_doveconf_per_filter(string name)
     {
         string relative = Corpus.RelativeConfig("valid", name);
         var env = Doveconf.EnvironmentFor(ConfigPath(name));

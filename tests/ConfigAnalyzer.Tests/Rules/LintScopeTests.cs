@@ -24,7 +24,7 @@ public sealed class LintScopeTests
     }
 
     [Fact]
-    public void EachPathLandsOnItsLongestMount()
+    public void Each_path_lands_on_its_longest_mount()
     {
         var scope = Scopes("mail_location = maildir:/srv/mail/x/%d/%n:INDEX=/srv/mail/local/idx/%n:CONTROL=/srv/indexes/%n:VOLATILEDIR=/dev/shm/%n\n")[0];
         Assert.Equal("/srv/mail", scope.PathsOf(StoragePathRole.Mail).Single().Mount!.Path);
@@ -35,7 +35,7 @@ public sealed class LintScopeTests
     }
 
     [Fact]
-    public void AVariableThatChoosesTheMountIsSaidNotGuessed()
+    public void A_variable_that_chooses_the_mount_is_said_not_guessed()
     {
         var path = Scopes("mail_location = maildir:/srv/mail/%d\n")[0].PathsOf(StoragePathRole.Mail).Single();
         Assert.Null(path.Mount);
@@ -43,7 +43,7 @@ public sealed class LintScopeTests
     }
 
     [Fact]
-    public void HomeComesFromMailHomeOrIsUnresolved()
+    public void Home_comes_from_mail_home_or_is_unresolved()
     {
         var withHome = Scopes("mail_home = /srv/mail/home/%n\nmail_location = maildir:~/Maildir\n")[0];
         Assert.Equal("/srv/mail", withHome.PathsOf(StoragePathRole.Mail).Single().Mount!.Path);
@@ -53,7 +53,7 @@ public sealed class LintScopeTests
     }
 
     [Fact]
-    public void NamespaceLocationsAndFiltersHaveTheirOwnPaths()
+    public void Namespace_locations_and_filters_have_their_own_paths()
     {
         var scopes = Scopes("mail_location = maildir:/srv/mail/x/%n\nnamespace shared {\n  location = maildir:/var/shared/%n\n}\nnamespace inbox {\n  inbox = yes\n}\nprotocol lmtp {\n  mail_location = maildir:/srv/mail/x/%n:INDEX=MEMORY\n}\n");
         var global = scopes[0];

@@ -7,7 +7,7 @@ namespace MailStorage.ConfigAnalyzer.Tests.Rules;
 public sealed class MSD005LegacySettingNameTests
 {
     [Fact]
-    public void FiresAtFsyncDisableWithTheModernSetting()
+    public void Fires_at_fsync_disable_with_the_modern_setting()
     {
         var result = Lint("mail_location = maildir:~/Maildir\nfsync_disable = yes\n");
         var hit = AssertFires(result, RuleIdentifiers.LegacySettingName, 2);
@@ -17,7 +17,7 @@ public sealed class MSD005LegacySettingNameTests
     }
 
     [Fact]
-    public void FiresForARenamedCacheSetting()
+    public void Fires_for_a_renamed_cache_setting()
     {
         var result = Lint("mail_location = maildir:~/Maildir\n\nmail_cache_compress_min_size = 64k\n");
         var hit = AssertFires(result, RuleIdentifiers.LegacySettingName, 3);
@@ -25,7 +25,7 @@ public sealed class MSD005LegacySettingNameTests
     }
 
     [Fact]
-    public void FiresInsideAFilter()
+    public void Fires_inside_a_filter()
     {
         var result = Lint("mail_location = maildir:~/Maildir\nprotocol imap {\n  fsync_disable = no\n}\n");
         var hit = AssertFires(result, RuleIdentifiers.LegacySettingName, 3);
@@ -33,7 +33,7 @@ public sealed class MSD005LegacySettingNameTests
     }
 
     [Fact]
-    public void LeavesRejectedNamesToMsd000()
+    public void Leaves_rejected_names_to_MSD000()
     {
         var result = Lint("default_mail_env = maildir:~/Maildir\n");
         AssertNotReported(result, RuleIdentifiers.LegacySettingName);
@@ -41,6 +41,6 @@ public sealed class MSD005LegacySettingNameTests
     }
 
     [Fact]
-    public void QuietOnModernNames() =>
+    public void Quiet_on_modern_names() =>
         AssertQuiet(Lint("mail_location = maildir:~/Maildir\nmail_fsync = never\n"), RuleIdentifiers.LegacySettingName);
 }

@@ -7,7 +7,7 @@ namespace MailStorage.ConfigAnalyzer.Tests.Rules;
 public sealed class MSD015CacheSizeOverVszLimitTests
 {
     [Fact]
-    public void FiresAtTheImapVszLimit()
+    public void Fires_at_the_IMAP_vsz_limit()
     {
         var result = Lint("mail_location = maildir:~/Maildir\nservice imap {\n  vsz_limit = 512M\n}\n");
         var hit = AssertFires(result, RuleIdentifiers.CacheSizeOverVszLimit, 3);
@@ -16,7 +16,7 @@ public sealed class MSD015CacheSizeOverVszLimitTests
     }
 
     [Fact]
-    public void FiresAtDefaultVszLimitWhenImapHasNone()
+    public void Fires_at_default_vsz_limit_when_IMAP_has_none()
     {
         var result = Lint("mail_location = maildir:~/Maildir\ndefault_vsz_limit = 1G\n");
         var hit = AssertFires(result, RuleIdentifiers.CacheSizeOverVszLimit, 2);
@@ -24,7 +24,7 @@ public sealed class MSD015CacheSizeOverVszLimitTests
     }
 
     [Fact]
-    public void FiresInsideTheFilterThatRaisesTheCacheLimit()
+    public void Fires_inside_the_filter_that_raises_the_cache_limit()
     {
         var result = Lint("mail_location = maildir:~/Maildir\nmail_cache_max_size = 200M\nprotocol imap {\n  mail_cache_max_size = 300M\n}\n");
         var hit = AssertFires(result, RuleIdentifiers.CacheSizeOverVszLimit, 4);
@@ -32,7 +32,7 @@ public sealed class MSD015CacheSizeOverVszLimitTests
     }
 
     [Fact]
-    public void InfoOnDovecotDefaults()
+    public void Info_on_Dovecot_defaults()
     {
         var result = Lint("mail_location = maildir:~/Maildir\n");
         var hit = AssertFires(result, RuleIdentifiers.CacheSizeOverVszLimit, 1);
@@ -40,14 +40,14 @@ public sealed class MSD015CacheSizeOverVszLimitTests
     }
 
     [Fact]
-    public void QuietWhenTheImapLimitIsAboveTheCacheLimit() =>
+    public void Quiet_when_the_IMAP_limit_is_above_the_cache_limit() =>
         AssertQuiet(Lint("mail_location = maildir:~/Maildir\nservice imap {\n  vsz_limit = 1500M\n}\n"), RuleIdentifiers.CacheSizeOverVszLimit);
 
     [Fact]
-    public void QuietWhenTheCacheLimitIsLowered() =>
+    public void Quiet_when_the_cache_limit_is_lowered() =>
         AssertQuiet(Lint("mail_location = maildir:~/Maildir\nmail_cache_max_size = 200M\n"), RuleIdentifiers.CacheSizeOverVszLimit);
 
     [Fact]
-    public void QuietWhenUnlimited() =>
+    public void Quiet_when_unlimited() =>
         AssertQuiet(Lint("mail_location = maildir:~/Maildir\ndefault_vsz_limit = 0\n"), RuleIdentifiers.CacheSizeOverVszLimit);
 }

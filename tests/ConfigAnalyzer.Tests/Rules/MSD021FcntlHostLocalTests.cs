@@ -11,7 +11,7 @@ public sealed class MSD021FcntlHostLocalTests
     private const string Nfs3Single = "topology: single\nmounts:\n  - path: /srv/mail\n    type: nfs3\n";
 
     [Fact]
-    public void ErrorWithRandomUsersAtTheDefaultLockMethod()
+    public void Error_with_random_users_at_the_default_lock_method()
     {
         var result = Lint("# index on local_lock=all\nmail_location = maildir:/srv/mail/%d/%n\n", NolockRandom);
         var hit = AssertFires(result, RuleIdentifiers.FcntlHostLocal, 2);
@@ -20,7 +20,7 @@ public sealed class MSD021FcntlHostLocalTests
     }
 
     [Fact]
-    public void WarningWithStickyUsersAtLockMethod()
+    public void Warning_with_sticky_users_at_lock_method()
     {
         var result = Lint("mail_location = maildir:/srv/mail/%d/%n\nlock_method = fcntl\n", NolockSticky);
         var hit = AssertFires(result, RuleIdentifiers.FcntlHostLocal, 2);
@@ -29,14 +29,14 @@ public sealed class MSD021FcntlHostLocalTests
     }
 
     [Fact]
-    public void FiresForFuseWithoutLockForwarding()
+    public void Fires_for_FUSE_without_lock_forwarding()
     {
         var result = Lint("mail_location = maildir:/srv/mail/%d/%n\n", "topology: random\nmounts:\n  - path: /srv/mail\n    type: fuse.sshfs\n");
         AssertFires(result, RuleIdentifiers.FcntlHostLocal, 1);
     }
 
     [Fact]
-    public void WarnsToKeepLockdRunningOnNfs3()
+    public void Warns_to_keep_lockd_running_on_NFS3()
     {
         var result = Lint("mail_location = maildir:/srv/mail/%d/%n\n", Nfs3Single);
         var hit = AssertFires(result, RuleIdentifiers.FcntlHostLocal, 1);
@@ -45,15 +45,15 @@ public sealed class MSD021FcntlHostLocalTests
     }
 
     [Fact]
-    public void QuietWithDotlocks() =>
+    public void Quiet_with_dotlocks() =>
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%d/%n\nlock_method = dotlock\n", NolockRandom), RuleIdentifiers.FcntlHostLocal);
 
     [Fact]
-    public void QuietOnNfs4WithLocking() =>
+    public void Quiet_on_NFS4_with_locking() =>
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%d/%n\n", NfsSticky), RuleIdentifiers.FcntlHostLocal);
 
     [Fact]
-    public void QuietWithNolockOnASingleHost() =>
+    public void Quiet_with_nolock_on_a_single_host() =>
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%d/%n\n", "topology: single\nmounts:\n  - path: /srv/mail\n    type: nfs4\n    options: [nolock]\n"),
             RuleIdentifiers.FcntlHostLocal);
 }

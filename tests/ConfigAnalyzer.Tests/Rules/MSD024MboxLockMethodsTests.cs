@@ -10,7 +10,7 @@ public sealed class MSD024MboxLockMethodsTests
     private const string SpoolOnNfs = "topology: single\nmounts:\n  - path: /\n    type: ext4\n  - path: /var/mail\n    type: nfs4\n";
 
     [Fact]
-    public void FiresForFlockWhenTheInboxIsOnNfs()
+    public void Fires_for_flock_when_the_INBOX_is_on_NFS()
     {
         var result = Lint(Debian + "mbox_write_locks = fcntl flock\n", SpoolOnNfs);
         var hit = AssertFires(result, RuleIdentifiers.MboxLockMethods, 2);
@@ -19,7 +19,7 @@ public sealed class MSD024MboxLockMethodsTests
     }
 
     [Fact]
-    public void FiresWhenReadersAndWritersShareNoMethod()
+    public void Fires_when_readers_and_writers_share_no_method()
     {
         var result = Lint(Debian + "mbox_read_locks = flock\n", LocalExt4);
         var hit = AssertFires(result, RuleIdentifiers.MboxLockMethods, 2);
@@ -27,7 +27,7 @@ public sealed class MSD024MboxLockMethodsTests
     }
 
     [Fact]
-    public void FiresWhenTheOrderDiffers()
+    public void Fires_when_the_order_differs()
     {
         var result = Lint(Debian + "mbox_read_locks = dotlock fcntl\nmbox_write_locks = fcntl dotlock\n");
         var hit = AssertFires(result, RuleIdentifiers.MboxLockMethods, 3);
@@ -35,7 +35,7 @@ public sealed class MSD024MboxLockMethodsTests
     }
 
     [Fact]
-    public void FiresWhenDeliveriesWriteWithOtherLocks()
+    public void Fires_when_deliveries_write_with_other_locks()
     {
         var result = Lint(Debian + "protocol lda {\n  mbox_write_locks = dotlock fcntl\n}\n");
         var hit = AssertFires(result, RuleIdentifiers.MboxLockMethods, 3);
@@ -43,14 +43,14 @@ public sealed class MSD024MboxLockMethodsTests
     }
 
     [Fact]
-    public void QuietOnDebianDefaults() =>
+    public void Quiet_on_Debian_defaults() =>
         AssertQuiet(Lint(Debian, LocalExt4), RuleIdentifiers.MboxLockMethods);
 
     [Fact]
-    public void QuietForFlockOnLocalDisk() =>
+    public void Quiet_for_flock_on_local_disk() =>
         AssertQuiet(Lint(Debian + "mbox_read_locks = fcntl flock\nmbox_write_locks = fcntl flock dotlock\n", LocalExt4), RuleIdentifiers.MboxLockMethods);
 
     [Fact]
-    public void QuietForMaildir() =>
+    public void Quiet_for_maildir() =>
         AssertQuiet(Lint("mail_location = maildir:~/Maildir\nmbox_read_locks = flock\n"), RuleIdentifiers.MboxLockMethods);
 }

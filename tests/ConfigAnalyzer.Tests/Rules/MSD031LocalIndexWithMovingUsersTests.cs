@@ -10,7 +10,7 @@ public sealed class MSD031LocalIndexWithMovingUsersTests
     private const string Config = "mmap_disable = yes\nmail_location = maildir:/srv/mail/%n:INDEX=/var/idx/%n\n";
 
     [Fact]
-    public void WarnsWithRandomTopology()
+    public void Warns_with_random_topology()
     {
         var hit = AssertFires(Lint(Config, "topology: random\nhosts: 3\n" + Mounts), RuleIdentifiers.LocalIndexWithMovingUsers, 2);
         Assert.Equal(RuleSeverity.Warning, hit.Severity);
@@ -18,28 +18,28 @@ public sealed class MSD031LocalIndexWithMovingUsersTests
     }
 
     [Fact]
-    public void InfoWithStickyTopology()
+    public void Info_with_sticky_topology()
     {
         var hit = AssertFires(Lint(Config, "topology: sticky\nhosts: 3\n" + Mounts), RuleIdentifiers.LocalIndexWithMovingUsers, 2);
         Assert.Equal(RuleSeverity.Info, hit.Severity);
     }
 
     [Fact]
-    public void FiresForMbox()
+    public void Fires_for_mbox()
     {
         var hit = AssertFires(Lint("mail_location = mbox:/srv/mail/%n:INDEX=/var/idx/%n\n", "topology: random\n" + Mounts), RuleIdentifiers.LocalIndexWithMovingUsers, 1);
         Assert.Contains("mbox", hit.Message, System.StringComparison.Ordinal);
     }
 
     [Fact]
-    public void QuietOnASingleHost() =>
+    public void Quiet_on_a_single_host() =>
         AssertQuiet(Lint(Config, "topology: single\n" + Mounts), RuleIdentifiers.LocalIndexWithMovingUsers);
 
     [Fact]
-    public void QuietWhenIndexesAreShared() =>
+    public void Quiet_when_indexes_are_shared() =>
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%n:INDEX=/srv/mail/idx/%n\n", "topology: random\n" + Mounts), RuleIdentifiers.LocalIndexWithMovingUsers);
 
     [Fact]
-    public void QuietForDbox() =>
+    public void Quiet_for_dbox() =>
         AssertQuiet(Lint("mail_location = mdbox:/srv/mail/%n:INDEX=/var/idx/%n\n", "topology: random\n" + Mounts), RuleIdentifiers.LocalIndexWithMovingUsers);
 }

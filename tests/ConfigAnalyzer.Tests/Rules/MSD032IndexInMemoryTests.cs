@@ -8,14 +8,14 @@ namespace MailStorage.ConfigAnalyzer.Tests.Rules;
 public sealed class MSD032IndexInMemoryTests
 {
     [Fact]
-    public void WarnsWhenUsedGlobally()
+    public void Warns_when_used_globally()
     {
         var hit = AssertFires(Lint("mail_location = maildir:~/Maildir:INDEX=MEMORY\n"), RuleIdentifiers.IndexInMemory, 1);
         Assert.Equal(RuleSeverity.Warning, hit.Severity);
     }
 
     [Fact]
-    public void GlobalUseIsOneWarningEvenWithDeliveryFilters()
+    public void Global_use_is_one_warning_even_with_delivery_filters()
     {
         var result = Lint("mail_location = maildir:~/Maildir:INDEX=MEMORY\nprotocol lmtp {\n  mail_fsync = always\n}\nprotocol imap {\n}\n");
         AssertFires(result, RuleIdentifiers.IndexInMemory, 1);
@@ -25,7 +25,7 @@ public sealed class MSD032IndexInMemoryTests
     }
 
     [Fact]
-    public void InfoInsideProtocolLmtp()
+    public void Info_inside_protocol_LMTP()
     {
         var hit = AssertFires(Lint("mail_location = maildir:~/Maildir\nprotocol lmtp {\n  mail_location = maildir:~/Maildir:INDEX=MEMORY\n}\n"),
             RuleIdentifiers.IndexInMemory, 3);
@@ -34,7 +34,7 @@ public sealed class MSD032IndexInMemoryTests
     }
 
     [Fact]
-    public void WarnsInsideProtocolImap()
+    public void Warns_inside_protocol_IMAP()
     {
         var hit = AssertFires(Lint("mail_location = maildir:~/Maildir\nprotocol imap {\n  mail_location = maildir:~/Maildir:INDEX=MEMORY\n}\n"),
             RuleIdentifiers.IndexInMemory, 3);
@@ -42,10 +42,10 @@ public sealed class MSD032IndexInMemoryTests
     }
 
     [Fact]
-    public void QuietWithAnIndexDirectory() =>
+    public void Quiet_with_an_index_directory() =>
         AssertQuiet(Lint("mail_location = maildir:~/Maildir:INDEX=/var/idx/%u\n"), RuleIdentifiers.IndexInMemory);
 
     [Fact]
-    public void QuietForDboxWhichIsMsd030() =>
+    public void Quiet_for_dbox_which_is_MSD030() =>
         AssertQuiet(Lint("mail_location = sdbox:~/mail:INDEX=MEMORY\n"), RuleIdentifiers.IndexInMemory);
 }

@@ -10,7 +10,7 @@ public sealed class MSD043QuotaStatusOnNfsClusterTests
         "  inet_listener {\n    port = 12340\n  }\n}\n";
 
     [Fact]
-    public void FiresAtTheServiceOnAnNfsCluster()
+    public void Fires_at_the_service_on_an_NFS_cluster()
     {
         var hit = AssertFires(Lint(QuotaStatus, NfsSticky), RuleIdentifiers.QuotaStatusOnNfsCluster, 2);
         Assert.Equal(RuleSeverity.Warning, hit.Severity);
@@ -18,18 +18,18 @@ public sealed class MSD043QuotaStatusOnNfsClusterTests
     }
 
     [Fact]
-    public void QuietOnASingleNfsClient() =>
+    public void Quiet_on_a_single_NFS_client() =>
         AssertQuiet(Lint(QuotaStatus, "topology: single\nmounts:\n  - path: /srv/mail\n    type: nfs4\n"), RuleIdentifiers.QuotaStatusOnNfsCluster);
 
     [Fact]
-    public void QuietOnLocalDisk() =>
+    public void Quiet_on_local_disk() =>
         AssertQuiet(Lint(QuotaStatus, LocalExt4), RuleIdentifiers.QuotaStatusOnNfsCluster);
 
     [Fact]
-    public void QuietForAnEmptySection() =>
+    public void Quiet_for_an_empty_section() =>
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%d/%n\nservice quota-status {\n}\n", NfsSticky), RuleIdentifiers.QuotaStatusOnNfsCluster);
 
     [Fact]
-    public void QuietWithoutTheService() =>
+    public void Quiet_without_the_service() =>
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%d/%n\n", NfsSticky), RuleIdentifiers.QuotaStatusOnNfsCluster);
 }

@@ -9,7 +9,7 @@ public sealed class MSD052ClusterFilesystemTests
     private const string Gfs2 = "topology: sticky\nhosts: 2\nmounts:\n  - path: /srv/mail\n    type: gfs2\n";
 
     [Fact]
-    public void InfoAtTheMailLocationWithDefaults()
+    public void Info_at_the_mail_location_with_defaults()
     {
         var hit = AssertFires(Lint("# cluster\nmail_location = maildir:/srv/mail/%u\n", Gfs2), RuleIdentifiers.ClusterFilesystem, 2);
         Assert.Equal(RuleSeverity.Info, hit.Severity);
@@ -19,15 +19,15 @@ public sealed class MSD052ClusterFilesystemTests
     }
 
     [Fact]
-    public void PointsAtMmapDisableWhenItIsNo() =>
+    public void Points_at_mmap_disable_when_it_is_no() =>
         AssertFires(Lint("mail_location = maildir:/srv/mail/%u\nmmap_disable = no\nlock_method = fcntl\n",
             "mounts:\n  - path: /srv/mail\n    type: ocfs2\n"), RuleIdentifiers.ClusterFilesystem, 2);
 
     [Fact]
-    public void QuietOnceBothAreChosen() =>
+    public void Quiet_once_both_are_chosen() =>
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%u\nmmap_disable = yes\nlock_method = fcntl\n", Gfs2), RuleIdentifiers.ClusterFilesystem);
 
     [Fact]
-    public void QuietOnNfs() =>
+    public void Quiet_on_NFS() =>
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%u\n", NfsSticky), RuleIdentifiers.ClusterFilesystem);
 }

@@ -9,7 +9,7 @@ public sealed class MSD053NfsWithoutNordirplusTests
     private const string Plain = "mounts:\n  - path: /srv/mail\n    type: nfs\n    options: [hard, vers=3, noatime]\n";
 
     [Fact]
-    public void InfoForMaildirWithoutNordirplus()
+    public void Info_for_maildir_without_nordirplus()
     {
         var hit = AssertFires(Lint("mmap_disable = yes\nmail_location = maildir:/srv/mail/%u\n", Plain), RuleIdentifiers.NfsWithoutNordirplus, 2);
         Assert.Equal(RuleSeverity.Info, hit.Severity);
@@ -17,15 +17,15 @@ public sealed class MSD053NfsWithoutNordirplusTests
     }
 
     [Fact]
-    public void QuietWithNordirplus() =>
+    public void Quiet_with_nordirplus() =>
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%u\n", NfsSticky), RuleIdentifiers.NfsWithoutNordirplus);
 
     [Fact]
-    public void QuietForDbox() =>
+    public void Quiet_for_dbox() =>
         AssertQuiet(Lint("mail_location = mdbox:/srv/mail/%u\n", Plain), RuleIdentifiers.NfsWithoutNordirplus);
 
     [Fact]
-    public void QuietWhenOnlyIndexesAreOnNfs() =>
+    public void Quiet_when_only_indexes_are_on_NFS() =>
         AssertQuiet(Lint("mail_location = maildir:/var/mail/%u:INDEX=/srv/mail/idx/%u\n", Plain + "  - path: /var/mail\n    type: ext4\n"),
             RuleIdentifiers.NfsWithoutNordirplus);
 }

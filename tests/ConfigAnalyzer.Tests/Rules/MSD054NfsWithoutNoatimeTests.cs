@@ -7,7 +7,7 @@ namespace MailStorage.ConfigAnalyzer.Tests.Rules;
 public sealed class MSD054NfsWithoutNoatimeTests
 {
     [Fact]
-    public void InfoWithoutNoatime()
+    public void Info_without_noatime()
     {
         var hit = AssertFires(Lint("mmap_disable = yes\nmail_location = mdbox:/srv/mail/%u\n", "mounts:\n  - path: /srv/mail\n    type: nfs4\n    options: [hard, relatime]\n"),
             RuleIdentifiers.NfsWithoutNoatime, 2);
@@ -16,15 +16,15 @@ public sealed class MSD054NfsWithoutNoatimeTests
     }
 
     [Fact]
-    public void FiresForAnIndexMount() =>
+    public void Fires_for_an_index_mount() =>
         AssertFires(Lint("mail_location = maildir:/var/mail/%u:INDEX=/srv/idx/%u\n",
             "mounts:\n  - path: /var/mail\n    type: ext4\n  - path: /srv/idx\n    type: nfs4\n"), RuleIdentifiers.NfsWithoutNoatime, 1);
 
     [Fact]
-    public void QuietWithNoatime() =>
+    public void Quiet_with_noatime() =>
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%u\n", NfsSticky), RuleIdentifiers.NfsWithoutNoatime);
 
     [Fact]
-    public void QuietOnLocalDisk() =>
+    public void Quiet_on_local_disk() =>
         AssertQuiet(Lint("mail_location = maildir:/srv/mail/%u\n", LocalExt4), RuleIdentifiers.NfsWithoutNoatime);
 }

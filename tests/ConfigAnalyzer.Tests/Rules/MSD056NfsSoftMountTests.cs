@@ -9,7 +9,7 @@ public sealed class MSD056NfsSoftMountTests
     private const string Config = "mmap_disable = yes\nmail_location = maildir:/srv/mail/%u\n";
 
     [Fact]
-    public void WarnsForASoftMount()
+    public void Warns_for_a_soft_mount()
     {
         var hit = AssertFires(Lint(Config, "mounts:\n  - path: /srv/mail\n    type: nfs4\n    options: [soft, timeo=30]\n"), RuleIdentifiers.NfsSoftMount, 2);
         Assert.Equal(RuleSeverity.Warning, hit.Severity);
@@ -18,10 +18,10 @@ public sealed class MSD056NfsSoftMountTests
     }
 
     [Fact]
-    public void QuietWhenHardComesLast() =>
+    public void Quiet_when_hard_comes_last() =>
         AssertQuiet(Lint(Config, "mounts:\n  - path: /srv/mail\n    type: nfs4\n    options: soft,hard\n"), RuleIdentifiers.NfsSoftMount);
 
     [Fact]
-    public void QuietForHardMounts() =>
+    public void Quiet_for_hard_mounts() =>
         AssertQuiet(Lint(Config, NfsSticky), RuleIdentifiers.NfsSoftMount);
 }

@@ -17,7 +17,7 @@ public sealed class RuleCatalogTests
         .ToArray();
 
     [Fact]
-    public void EveryIdHasExactlyOneRuleNamedAfterIt()
+    public void Every_ID_has_exactly_one_rule_named_after_it()
     {
         foreach (var id in Ids)
         {
@@ -32,7 +32,7 @@ public sealed class RuleCatalogTests
     }
 
     [Fact]
-    public void EveryRuleHasItsTestsAndItsPage()
+    public void Every_rule_has_its_tests_and_its_page()
     {
         var testTypes = typeof(RuleCatalogTests).Assembly.GetTypes().Select(t => t.Name).ToHashSet();
         foreach (var rule in RuleCatalog.All)
@@ -51,7 +51,7 @@ public sealed class RuleCatalogTests
     }
 
     [Fact]
-    public void DebianDefaultsOnLocalExt4HaveNoErrors()
+    public void Debian_defaults_on_local_ext4_have_no_errors()
     {
         var profile = MailStorage.ConfigAnalyzer.Storage.StorageProfile.Parse(new StringReader(LintHarness.LocalExt4), "local.yaml");
         var result = ConfigLinter.Lint("/etc/dovecot/dovecot.conf", profile);

@@ -15,7 +15,7 @@ public sealed class SarifWriterTests
     private const string MmapOnNfs = "# indexes on NFS\nmail_location = maildir:/srv/mail/%d/%n\n";
 
     [Fact]
-    public void WritesSarif210WithTheDriverAndEveryRule()
+    public void Writes_SARIF_2_1_0_with_the_driver_and_every_rule()
     {
         using var doc = JsonDocument.Parse(SarifWriter.Write(Lint(MmapOnNfs, NfsSticky), RuleCatalog.All));
         var root = doc.RootElement;
@@ -41,7 +41,7 @@ public sealed class SarifWriterTests
     }
 
     [Fact]
-    public void WritesEachFindingWithRuleIndexLevelAndPlace()
+    public void Writes_each_finding_with_rule_index_level_and_place()
     {
         var lint = Lint(MmapOnNfs, NfsSticky);
         using var doc = JsonDocument.Parse(SarifWriter.Write(lint, RuleCatalog.All));
@@ -70,7 +70,7 @@ public sealed class SarifWriterTests
     }
 
     [Fact]
-    public void MarksSuppressedFindingsInSourceWithTheReason()
+    public void Marks_suppressed_findings_in_source_with_the_reason()
     {
         const string config = "# mailstorage-disable-next-line MSD010: benchmarked, \"only\" one writer\nmail_location = maildir:/srv/mail/%d/%n\n";
         using var doc = JsonDocument.Parse(SarifWriter.Write(Lint(config, NfsSticky, includeSuppressed: true), RuleCatalog.All));
@@ -82,7 +82,7 @@ public sealed class SarifWriterTests
     }
 
     [Fact]
-    public void EscapesQuotesBackslashesNewlinesAndControlCharacters()
+    public void Escapes_quotes_backslashes_newlines_and_control_characters()
     {
         string dir = Path.Combine(Path.GetTempPath(), "mssarif-" + Guid.NewGuid().ToString("N"), "dove cot#1");
         Directory.CreateDirectory(dir);
@@ -131,7 +131,7 @@ public sealed class SarifWriterTests
     }
 
     [Fact]
-    public void WritesAnEmptyResultListForACleanConfiguration()
+    public void Writes_an_empty_result_list_for_a_clean_configuration()
     {
         using var doc = JsonDocument.Parse(SarifWriter.Write(Lint("mail_location = maildir:~/Maildir\n", LocalExt4), RuleCatalog.All));
         var run = doc.RootElement.GetProperty("runs")[0];

@@ -18,7 +18,7 @@ public sealed class ConfigMergerTests : IDisposable
     // doveconf lists and counts sections among their siblings; in an effective view those are the merged
     // scope's children, from every block, not only those of the block a section came from.
     [Fact]
-    public void SectionsOfAMergedScopeHaveItAsParent()
+    public void Sections_of_a_merged_scope_have_it_as_parent()
     {
         string path = Path.Combine(dir, "dovecot.conf");
         File.WriteAllText(path, "namespace inbox {\n  inbox = yes\n  mailbox Sent {\n    auto = subscribe\n  }\n}\nprotocol imap {\n  namespace shared {\n    prefix = shared/\n  }\n  imap_idle_notify_interval = 5 mins\n}\n");

@@ -45,7 +45,7 @@ public sealed class DoveconfExportListingTests : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
-    public void AllListsEveryGlobalSettingAsDoveconfADoesThenSectionsThenFilters()
+    public void All_lists_every_global_setting_as_doveconf_a_does_then_sections_then_filters()
     {
         var all = DoveconfExport.All(config);
         var root = all.TakeWhile(e => e.Scope == config.Global.Root).ToList();
@@ -84,7 +84,7 @@ public sealed class DoveconfExportListingTests : IDisposable
     }
 
     [Fact]
-    public void EffectiveGivesDoveconfFValuesEachLabelledWithTheBlockThatAssignedIt()
+    public void Effective_gives_doveconf_f_values_each_labelled_with_the_block_that_assigned_it()
     {
         var query = ConfigFilter.Parse(new[] { "protocol=imap", "local=10.0.0.1" });
         var effective = DoveconfExport.Effective(config, query, changedOnly: false);
@@ -114,7 +114,7 @@ public sealed class DoveconfExportListingTests : IDisposable
     }
 
     [Fact]
-    public void ListingsRefuseNull()
+    public void Listings_refuse_null()
     {
         Assert.Throws<ArgumentNullException>(() => DoveconfExport.All(null!));
         Assert.Throws<ArgumentNullException>(() => DoveconfExport.Effective(null!, ConfigFilter.Parse(new[] { "protocol=imap" }), false));

@@ -6,7 +6,7 @@ namespace MailStorage.ConfigAnalyzer.Tests.Settings;
 public sealed class MailLocationTests
 {
     [Fact]
-    public void SplitsDriverRootAndParameters()
+    public void Splits_driver_root_and_parameters()
     {
         var l = MailLocation.Parse("maildir:~/Maildir:INDEX=/var/idx/%u:CONTROL=/var/ctl/%u:VOLATILEDIR=/dev/shm/%u:LISTINDEX=/var/li/%u/dovecot.list.index");
         Assert.Equal("maildir", l.Driver);
@@ -19,7 +19,7 @@ public sealed class MailLocationTests
     }
 
     [Fact]
-    public void DoubleColonIsALiteralColon()
+    public void Double_colon_is_a_literal_colon()
     {
         var l = MailLocation.Parse("maildir:/srv/mail::odd/%u:INDEX=/idx");
         Assert.Equal("/srv/mail:odd/%u", l.Root);
@@ -27,7 +27,7 @@ public sealed class MailLocationTests
     }
 
     [Fact]
-    public void IndexDefaultsToTheRootAndMemoryIsKnown()
+    public void Index_defaults_to_the_root_and_memory_is_known()
     {
         Assert.Equal("/srv/mail/%u", MailLocation.Parse("sdbox:/srv/mail/%u").IndexPath);
         Assert.True(MailLocation.Parse("sdbox:/srv/mail/%u").IsDbox);
@@ -36,7 +36,7 @@ public sealed class MailLocationTests
     }
 
     [Fact]
-    public void UnknownKeysAndNoDriverAreKept()
+    public void Unknown_keys_and_no_driver_are_kept()
     {
         var l = MailLocation.Parse("mbox:~/mail:INBOX=/var/mail/%u:FOO=bar");
         Assert.Equal(new[] { "FOO" }, l.UnknownKeys);

@@ -33,7 +33,7 @@ public sealed class MemoryTests : IDisposable
     public void Dispose() => Directory.Delete(dir, true);
 
     [Fact]
-    public void GeneratedTreeReadsAsDoveconfDoes()
+    public void Generated_tree_reads_as_doveconf_does()
     {
         string main = BigConfig.Write(dir, 256 * 1024, filterEvery: 25);
         var doveconf = Doveconf.Run(dir, null, "-c", main, "-n");
@@ -48,7 +48,7 @@ public sealed class MemoryTests : IDisposable
     // every include was read into memory when its !include line was met: reading the 1 MB tree allocated 36 times
     // its size (23 now).
     [Fact]
-    public void ReadingAllocatesInProportionToTheFile()
+    public void Reading_allocates_in_proportion_to_the_file()
     {
         string main = BigConfig.Write(dir, 1024 * 1024);
         long size = Directory.EnumerateFiles(dir, "*.conf", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
@@ -65,7 +65,7 @@ public sealed class MemoryTests : IDisposable
     // The linter holds one scope per filter block, each with the settings in effect there; each was a copy of
     // the global tree, so the 90 blocks of a 1 MB tree held 200 times its size.
     [Fact]
-    public void EffectiveSettingsOfEveryBlockStayProportionalToTheFile()
+    public void Effective_settings_of_every_block_stay_proportional_to_the_file()
     {
         string main = BigConfig.Write(dir, 1024 * 1024, filterEvery: 25);
         long size = Directory.EnumerateFiles(dir, "*.conf", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
@@ -89,7 +89,7 @@ public sealed class MemoryTests : IDisposable
     // same assignments in each: linting the 1 MB tree allocated 340 times its size (33 now). The linter runs on one
     // thread, so this thread's allocations are the linter's.
     [Fact]
-    public void LintingAllocatesInProportionToTheFile()
+    public void Linting_allocates_in_proportion_to_the_file()
     {
         string main = BigConfig.Write(dir, 1024 * 1024, filterEvery: 25);
         long size = Directory.EnumerateFiles(dir, "*.conf", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
@@ -108,7 +108,7 @@ public sealed class MemoryTests : IDisposable
     // Rendering keyed every entry's section by its index among its siblings, found by listing them, though a
     // named section's key is its name: 5,000 namespaces allocated 3,800 times the file (1.5 GB).
     [Fact]
-    public void RenderingManyNamedSectionsAllocatesInProportionToTheFile()
+    public void Rendering_many_named_sections_allocates_in_proportion_to_the_file()
     {
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, "dovecot.conf");

@@ -20,7 +20,7 @@ public sealed class RobustnessTests : IDisposable
     public void Dispose() => Directory.Delete(dir, true);
 
     [Fact]
-    public void MutatedCorpusConfigsNeverThrow()
+    public void Mutated_corpus_configs_never_throw()
     {
         var random = new Random(20261130);
         var sources = Directory.GetFiles(Path.Combine(Corpus.Root, "valid"), "dovecot.conf", SearchOption.AllDirectories)
@@ -54,7 +54,7 @@ public sealed class RobustnessTests : IDisposable
     }
 
     [Fact]
-    public void DeepSectionsAndLongLinesStayFast()
+    public void Deep_sections_and_long_lines_stay_fast()
     {
         string path = Path.Combine(dir, "deep.conf");
         var text = string.Concat(Enumerable.Repeat("local 10.0.0.0/8 {\n", 5000)) + "mmap_disable = yes\n" +
@@ -69,7 +69,7 @@ public sealed class RobustnessTests : IDisposable
     }
 
     [Fact]
-    public void FilesAreListedInReadingOrder()
+    public void Files_are_listed_in_reading_order()
     {
         Directory.CreateDirectory(Path.Combine(dir, "conf.d"));
         File.WriteAllText(Path.Combine(dir, "conf.d", "20-b.conf"), "hostname = b\n");
@@ -81,7 +81,7 @@ public sealed class RobustnessTests : IDisposable
     }
 
     [Fact]
-    public void MissingFileIsAnOpenError()
+    public void Missing_file_is_an_open_error()
     {
         var config = ConfigReader.Read(Path.Combine(dir, "nope.conf"));
         Assert.Equal("open(" + Path.Combine(dir, "nope.conf") + ") failed: No such file or directory", config.FatalError!.DoveconfText);

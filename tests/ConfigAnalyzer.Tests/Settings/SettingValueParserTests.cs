@@ -23,7 +23,7 @@ public sealed class SettingValueParserTests
     [InlineData("mail_max_lock_timeout", "2000 ms", "2 secs")]
     [InlineData("lock_method", "dotlock", "dotlock")]
     [InlineData("first_valid_uid", "010", "10")]
-    public void NormalisesAsDoveconfPrints(string setting, string value, string expected)
+    public void Normalises_as_doveconf_prints(string setting, string value, string expected)
     {
         Assert.True(SettingValueParser.TryNormalize(Def(setting), value, out var normalized, out var error), error);
         Assert.Equal(expected, normalized);
@@ -41,14 +41,14 @@ public sealed class SettingValueParserTests
     [InlineData("first_valid_uid", "-5", "Invalid number -5: Number too small")]
     [InlineData("first_valid_uid", "abc", "Invalid number abc: Not a valid number")]
     [InlineData("first_valid_uid", "99999999999", "Invalid number 99999999999: Number too large")]
-    public void RejectsWithDoveconfsWords(string setting, string value, string message)
+    public void Rejects_with_doveconfs_words(string setting, string value, string message)
     {
         Assert.False(SettingValueParser.TryNormalize(Def(setting), value, out _, out var error));
         Assert.Equal(message, error);
     }
 
     [Fact]
-    public void OctalWithoutLeadingZeroIsDecimal()
+    public void Octal_without_leading_zero_is_decimal()
     {
         var mode = SettingsSchema.Dovecot23.Root.Sections["service"].Sections["unix_listener"].FindSetting("mode")!;
         Assert.True(SettingValueParser.TryNormalize(mode, "600", out var normalized, out _));

@@ -12,7 +12,7 @@ namespace MailStorage.ConfigAnalyzer.Tests.Settings;
 public sealed class SettingsSchemaTests
 {
     [Fact]
-    public void EveryRootSettingDoveconfKnowsIsInTheSchemaWithItsDefault()
+    public void Every_root_setting_doveconf_knows_is_in_the_schema_with_its_default()
     {
         string empty = Path.GetTempFileName();
         try
@@ -59,7 +59,7 @@ public sealed class SettingsSchemaTests
     [InlineData("mail_index_rewrite_min_log_bytes")]
     [InlineData("mail_index_log_rotate_max_size")]
     [InlineData("mail_cache_purge_delete_percentage")]
-    public void HiddenSettingsAnswerTheirDefaultByName(string name)
+    public void Hidden_settings_answer_their_default_by_name(string name)
     {
         var result = Doveconf.Run("/", null, "-c", "/dev/null", name);
         var def = SettingsSchema.Dovecot23.Root.FindSetting(name)!;
@@ -68,7 +68,7 @@ public sealed class SettingsSchemaTests
     }
 
     [Fact]
-    public void SectionTypesMatchDovecots()
+    public void Section_types_match_Dovecots()
     {
         var sections = SettingsSchema.Dovecot23.Root.Sections;
         Assert.Equal(SectionKind.Unique, sections["namespace"].Kind);
@@ -84,7 +84,7 @@ public sealed class SettingsSchemaTests
 public sealed class SettingsSchemaCheckerTests
 {
     [Fact]
-    public void CheckerAgreesWithDoveconf()
+    public void Checker_agrees_with_doveconf()
     {
         var result = Doveconf.RunProgram("python3", Corpus.RepositoryRoot, null, TimeSpan.FromMinutes(5),
             "tools/settings-schema/check.py", "src/ConfigAnalyzer/Settings/dovecot-2.3.19.settings.yaml");

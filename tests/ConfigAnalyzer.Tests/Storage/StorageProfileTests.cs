@@ -10,7 +10,7 @@ public sealed class StorageProfileTests
     private static StorageProfile Parse(string yaml) => StorageProfile.Parse(new StringReader(yaml), "mailstorage.yaml");
 
     [Fact]
-    public void ReadsTheDocumentedForm()
+    public void Reads_the_documented_form()
     {
         var profile = Parse("dovecot: \"2.3\"\ntopology: sticky\nhosts: 4\nmounts:\n  - path: /srv/mail/\n    type: nfs4\n    options: [hard, vers=4.2, actimeo=60]\n  - path: /srv/mail/index\n    type: ext4\n");
         Assert.Equal(Topology.Sticky, profile.Topology);
@@ -35,7 +35,7 @@ public sealed class StorageProfileTests
     [InlineData("topolgy: sticky\n", 1, 1, "unknown key 'topolgy'")]
     [InlineData("rules:\n  MSD010: fatal\n", 2, 11, "must be error, warning, info or none")]
     [InlineData("mounts: [\n", 2, 1, "not valid YAML")]
-    public void ErrorsNameFileLineAndColumn(string yaml, int line, int column, string message)
+    public void Errors_name_file_line_and_column(string yaml, int line, int column, string message)
     {
         var e = Assert.Throws<StorageProfileException>(() => Parse(yaml));
         Assert.Equal("mailstorage.yaml", e.Location.File);
@@ -46,7 +46,7 @@ public sealed class StorageProfileTests
     }
 
     [Fact]
-    public void NfsOptionsRefineWhatTheMountCanDo()
+    public void NFS_options_refine_what_the_mount_can_do()
     {
         var profile = Parse("mounts:\n  - path: /a\n    type: nfs\n    options: [vers=3, nolock]\n  - path: /b\n    type: nfs\n    options: [vers=2]\n  - path: /c\n    type: nfs4\n    options: [local_lock=flock]\n");
         Assert.Equal(FileSystemKind.Nfs3, profile.Mounts[0].Traits.Kind);
@@ -65,10 +65,10 @@ public sealed class StorageProfileTests
     [InlineData("ext3", FileSystemKind.Ext4)]
     [InlineData("tmpfs", FileSystemKind.Tmpfs)]
     [InlineData("zork", FileSystemKind.Unknown)]
-    public void TypeNamesMapToKinds(string name, FileSystemKind kind) => Assert.Equal(kind, FileSystemCatalog.ParseKind(name));
+    public void Type_names_map_to_kinds(string name, FileSystemKind kind) => Assert.Equal(kind, FileSystemCatalog.ParseKind(name));
 
     [Fact]
-    public void EveryKindSaysWhereItsFactsComeFrom()
+    public void Every_kind_says_where_its_facts_come_from()
     {
         foreach (var kind in System.Enum.GetValues<FileSystemKind>())
         {
@@ -80,7 +80,7 @@ public sealed class StorageProfileTests
     }
 
     [Fact]
-    public void RefusesASecondDocumentAtItsLine()
+    public void Refuses_a_second_document_at_its_line()
     {
         // The defect: everything after '---' was silently ignored.
         var refused = Assert.Throws<StorageProfileException>(() => Parse("dovecot: \"2.3\"\ntopology: single\n---\nhosts: 4\n"));
@@ -93,7 +93,7 @@ public sealed class StorageProfileTests
 public sealed class StorageRequirementTests
 {
     [Fact]
-    public void RequiresReadsBothFormsAndRoundTrips()
+    public void Requires_reads_both_forms_and_round_trips()
     {
         var profile = StorageProfile.Parse(new StringReader("requires:\n  mmap_disable: { value: \"yes\", reason: \"mmap missed a write\" }\n  mail_fsync: always\n"), "p.yaml");
         Assert.Equal(2, profile.Requirements.Count);
@@ -106,7 +106,7 @@ public sealed class StorageRequirementTests
     }
 
     [Fact]
-    public void RequiresNamesOnlyDovecotSettings()
+    public void Requires_names_only_Dovecot_settings()
     {
         var e = Assert.Throws<StorageProfileException>(() => StorageProfile.Parse(new StringReader("requires:\n  mmap_disabled: yes\n"), "p.yaml"));
         Assert.Equal(2, e.Location.Line);
@@ -114,7 +114,7 @@ public sealed class StorageRequirementTests
     }
 
     [Fact]
-    public void WithRequirementsReplacesTheSameSetting()
+    public void With_requirements_replaces_the_same_setting()
     {
         var profile = StorageProfile.Parse(new StringReader("requires:\n  mail_fsync: optimized\n"), "p.yaml")
             .WithRequirements(new[] { new StorageRequirement("mail_fsync", "always", "measured", default) });

@@ -29,7 +29,7 @@ public sealed class StorageProfileWriterTests
     }
 
     [Fact]
-    public void WritesTheDocumentedForm()
+    public void Writes_the_documented_form()
     {
         var profile = Parse("dovecot: \"2.4\"\ntopology: sticky\nhosts: 4\nmounts:\n  - path: /srv/mail\n    type: nfs4\n    options: [hard, vers=4.2, actimeo=60]\n  - path: /\n    type: ext4\nrules:\n  MSD053: none\n  MSD013: info\n");
         Assert.Equal(
@@ -38,7 +38,7 @@ public sealed class StorageProfileWriterTests
     }
 
     [Fact]
-    public void TheExampleProfileSurvivesARoundTrip()
+    public void The_example_profile_survives_a_round_trip()
     {
         string example = Path.Combine(Repository(), "examples", "mailstorage.yaml");
         var profile = StorageProfile.Load(example);
@@ -46,7 +46,7 @@ public sealed class StorageProfileWriterTests
     }
 
     [Fact]
-    public void AwkwardValuesAreQuotedAndReadBackUnchanged()
+    public void Awkward_values_are_quoted_and_read_back_unchanged()
     {
         var mounts = new List<MountDefinition>
         {
@@ -61,7 +61,7 @@ public sealed class StorageProfileWriterTests
     }
 
     [Fact]
-    public void AProfileWithoutMountsIsWrittenToo()
+    public void A_profile_without_mounts_is_written_too()
     {
         var profile = new StorageProfile("2.3", Topology.Single, 1, new List<MountDefinition>(), new Dictionary<string, string>(), "x");
         AssertSame(profile, Parse(StorageProfileWriter.ToYaml(profile)));

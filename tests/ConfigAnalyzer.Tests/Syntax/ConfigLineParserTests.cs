@@ -24,7 +24,7 @@ public sealed class ConfigLineParserTests
     [InlineData("!include_try local.conf", ConfigLineKind.IncludeTry, "!include_try", "local.conf")]
     [InlineData("# comment", ConfigLineKind.Skip, "", "")]
     [InlineData("   ", ConfigLineKind.Skip, "", "")]
-    public void ClassifiesLikeDoveconf(string text, ConfigLineKind kind, string key, string value)
+    public void Classifies_like_doveconf(string text, ConfigLineKind kind, string key, string value)
     {
         var line = new ConfigLineParser().Parse(text);
         Assert.Equal(kind, line.Kind);
@@ -38,7 +38,7 @@ public sealed class ConfigLineParserTests
     [InlineData("protocol imap pop3 {", "Expecting '{'")]
     [InlineData("mailbox \"unterminated {", "Expecting '{'")]
     [InlineData("value-without-equals", "Expecting '{'")]
-    public void ReportsDoveconfSyntaxErrors(string text, string message)
+    public void Reports_doveconf_syntax_errors(string text, string message)
     {
         var line = new ConfigLineParser().Parse(text);
         Assert.Equal(ConfigLineKind.Error, line.Kind);
@@ -46,7 +46,7 @@ public sealed class ConfigLineParserTests
     }
 
     [Fact]
-    public void ContinuationJoinsWithOneSpace()
+    public void Continuation_joins_with_one_space()
     {
         var parser = new ConfigLineParser();
         Assert.Equal(ConfigLineKind.Continue, parser.Parse("mail_location = maildir:~/Mail \\").Kind);
@@ -55,7 +55,7 @@ public sealed class ConfigLineParserTests
     }
 
     [Fact]
-    public void CommentAfterContinuationDropsTheGatheredText()
+    public void Comment_after_continuation_drops_the_gathered_text()
     {
         var parser = new ConfigLineParser();
         parser.Parse("hostname = a \\");
@@ -64,14 +64,14 @@ public sealed class ConfigLineParserTests
     }
 
     [Fact]
-    public void HashWithoutSpaceBeforeItIsAmbiguous()
+    public void Hash_without_space_before_it_is_ambiguous()
     {
         Assert.True(new ConfigLineParser().Parse("hostname = a#b").AmbiguousHash);
         Assert.False(new ConfigLineParser().Parse("hostname = a #b").AmbiguousHash);
     }
 
     [Fact]
-    public void KeyColumnIsOneBased()
+    public void Key_column_is_one_based()
     {
         var line = new ConfigLineParser().Parse("    mmap_disable = yes");
         Assert.Equal(5, line.KeyColumn);

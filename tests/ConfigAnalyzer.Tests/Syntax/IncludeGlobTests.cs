@@ -22,28 +22,28 @@ public sealed class IncludeGlobTests : IDisposable
     public void Dispose() => Directory.Delete(dir, true);
 
     [Fact]
-    public void MatchesAreSortedBytewiseAndSkipDotFiles()
+    public void Matches_are_sorted_bytewise_and_skip_dot_files()
     {
         var names = IncludeGlob.Expand(dir + "/conf.d/*.conf").Select(Path.GetFileName).ToArray();
         Assert.Equal(new[] { "05-c.conf", "10-a.conf", "20-b.conf", "B-upper.conf" }, names);
     }
 
     [Fact]
-    public void BraceAlternativesKeepTheirWrittenOrder()
+    public void Brace_alternatives_keep_their_written_order()
     {
         var names = IncludeGlob.Expand(dir + "/conf.d/{20-b,05-c}.conf").Select(Path.GetFileName).ToArray();
         Assert.Equal(new[] { "20-b.conf", "05-c.conf" }, names);
     }
 
     [Fact]
-    public void CharacterClassesAndQuestionMarks()
+    public void Character_classes_and_question_marks()
     {
         var names = IncludeGlob.Expand(dir + "/conf.d/[0-1]?-*.conf").Select(Path.GetFileName).ToArray();
         Assert.Equal(new[] { "05-c.conf", "10-a.conf" }, names);
     }
 
     [Fact]
-    public void NoMatchIsEmptyAndAPlainMissingFileToo()
+    public void No_match_is_empty_and_a_plain_missing_file_too()
     {
         Assert.Empty(IncludeGlob.Expand(dir + "/conf.d/*.nothing"));
         Assert.Empty(IncludeGlob.Expand(dir + "/conf.d/missing.conf"));

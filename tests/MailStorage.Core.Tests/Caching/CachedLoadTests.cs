@@ -6,7 +6,7 @@ using System.Linq;
 using MailStorage.Core.Caching;
 using MailStorage.Core.Index;
 using MailStorage.Core.Tests.Index;
-using MailStorage.Core.Tests.Locking;
+using MailStorage.Core.Tests.TestBeds;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -8,7 +8,6 @@ using System.Threading;
 using MailStorage.Core.Caching;
 using MailStorage.Core.Index;
 using MailStorage.Core.Tests.Index;
-using MailStorage.Core.Tests.Locking;
 using MailStorage.Core.Tests.TestBeds;
 using Xunit;
 using Xunit.Abstractions;

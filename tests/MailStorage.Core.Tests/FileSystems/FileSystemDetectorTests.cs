@@ -12,7 +12,7 @@ namespace MailStorage.Core.Tests.FileSystems;
 public sealed class FileSystemDetectorTests
 {
     [Fact]
-    public void TheRootFilesystemIsWhatStatAndFindmntSay()
+    public void The_root_filesystem_is_what_stat_and_findmnt_say()
     {
         var fs = FileSystemDetector.Detect("/");
         long magic = long.Parse(ScratchMounts.Run("stat", "-f", "-c", "%t", "/").Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
@@ -48,7 +48,7 @@ public sealed class FileSystemDetectorTests
     }
 
     [Fact]
-    public void LoopXfs()
+    public void Loop_XFS()
     {
         ScratchMounts.Require("mkfs.xfs");
         using var scratch = new ScratchMounts();
@@ -62,7 +62,7 @@ public sealed class FileSystemDetectorTests
     }
 
     [Fact]
-    public void LoopBtrfs()
+    public void Loop_btrfs()
     {
         ScratchMounts.Require("mkfs.btrfs");
         using var scratch = new ScratchMounts();
@@ -77,7 +77,7 @@ public sealed class FileSystemDetectorTests
     }
 
     [Fact]
-    public void BtrfsSubvolumeMountedWithSubvol()
+    public void Btrfs_subvolume_mounted_with_subvol()
     {
         ScratchMounts.Require("mkfs.btrfs", "btrfs");
         using var scratch = new ScratchMounts();
@@ -105,7 +105,7 @@ public sealed class FileSystemDetectorTests
     }
 
     [Fact]
-    public void BindMountOfATmpfsFolder()
+    public void Bind_mount_of_a_tmpfs_folder()
     {
         using var scratch = new ScratchMounts();
         string tmpfs = scratch.Tmpfs("tmpfs");
@@ -127,7 +127,7 @@ public sealed class FileSystemDetectorTests
     }
 
     [Fact]
-    public void ASymbolicLinkIsFollowedToItsMount()
+    public void A_symbolic_link_is_followed_to_its_mount()
     {
         using var scratch = new ScratchMounts();
         string tmpfs = scratch.Tmpfs("tmpfs");
@@ -140,7 +140,7 @@ public sealed class FileSystemDetectorTests
     }
 
     [Fact]
-    public void AMissingPathIsFileNotFoundNamingIt()
+    public void A_missing_path_is_file_not_found_naming_it()
     {
         string missing = "/tmp/mailstorage-no-such-" + Guid.NewGuid().ToString("N") + "/x";
         var e = Assert.Throws<FileNotFoundException>(() => FileSystemDetector.Detect(missing));
@@ -150,7 +150,7 @@ public sealed class FileSystemDetectorTests
     }
 
     [Fact]
-    public void DetectNearestWalksUpToTheNearestExistingFolder()
+    public void Detect_nearest_walks_up_to_the_nearest_existing_folder()
     {
         using var scratch = new ScratchMounts();
         string tmpfs = scratch.Tmpfs("tmpfs");

@@ -21,7 +21,7 @@ public sealed class GlusterFsDetectionTests
     }
 
     [Fact]
-    public void BothClientsAreGlusterFs()
+    public void Both_clients_are_GlusterFS()
     {
         bed.Require();
         foreach (var mount in new[] { bed.MountA, bed.MountB })

@@ -24,7 +24,7 @@ public sealed class MountInfoTests
     private static MountInfoEntry At(string mountPoint) => MountInfo.Parse(Sample, "sample").Single(m => m.MountPoint == mountPoint);
 
     [Fact]
-    public void ReadsEveryField()
+    public void Reads_every_field()
     {
         var root = At("/");
         Assert.Equal(26, root.MountId);
@@ -41,7 +41,7 @@ public sealed class MountInfoTests
     }
 
     [Fact]
-    public void UndoesOctalEscapes()
+    public void Undoes_octal_escapes()
     {
         var spaced = At("/srv/mail store");
         Assert.Equal(new[] { "shared:20", "master:3" }, spaced.OptionalFields);
@@ -53,7 +53,7 @@ public sealed class MountInfoTests
     }
 
     [Fact]
-    public void KeepsAnEmptySource()
+    public void Keeps_an_empty_source()
     {
         var odd = At("/mnt/odd");
         Assert.Equal("tmpfs", odd.FsType);
@@ -62,7 +62,7 @@ public sealed class MountInfoTests
     }
 
     [Fact]
-    public void MergesMountAndSuperOptionsOnce()
+    public void Merges_mount_and_super_options_once()
     {
         var nfs = At("/srv/mail");
         Assert.Equal("nfs4", nfs.FsType);
@@ -71,7 +71,7 @@ public sealed class MountInfoTests
     }
 
     [Fact]
-    public void TellsBindMountsFromBtrfsSubvolumes()
+    public void Tells_bind_mounts_from_btrfs_subvolumes()
     {
         Assert.True(At("/home/a").IsBindMount);
         Assert.Equal("/users/a", At("/home/a").Root);
@@ -86,7 +86,7 @@ public sealed class MountInfoTests
     }
 
     [Fact]
-    public void ReadsFuseTypesWithTheirSubtype()
+    public void Reads_FUSE_types_with_their_subtype()
     {
         Assert.Equal("fuse.glusterfs", At("/mnt/gluster").FsType);
         Assert.Equal("127.0.0.2:/mailvol", At("/mnt/gluster").Source);
@@ -101,13 +101,13 @@ public sealed class MountInfoTests
     [InlineData("/home/a/Maildir", "/home/a")]
     [InlineData("/home/ab", "/home")]
     [InlineData("/", "/")]
-    public void TheLongestMountPointWins(string path, string mountPoint)
+    public void The_longest_mount_point_wins(string path, string mountPoint)
     {
         Assert.Equal(mountPoint, MountInfo.FindMount(MountInfo.Parse(Sample), path)!.MountPoint);
     }
 
     [Fact]
-    public void TheMountOnTopWins()
+    public void The_mount_on_top_wins()
     {
         // /dev/shm mounted twice: the later one is what a path there is on.
         var entries = MountInfo.Parse(
@@ -118,7 +118,7 @@ public sealed class MountInfoTests
     }
 
     [Fact]
-    public void AMountOverAParentHidesTheMountsBelowIt()
+    public void A_mount_over_a_parent_hides_the_mounts_below_it()
     {
         // /a/b mounted, then a new filesystem mounted over /a: /a/b is no longer reachable.
         var entries = MountInfo.Parse(
@@ -141,7 +141,7 @@ public sealed class MountInfoTests
     [InlineData("x 1 254:0 / / rw - ext4 /dev/vda rw", "mount id and parent id must be numbers")]
     [InlineData("26 1 254 / / rw - ext4 /dev/vda rw", "device must be major:minor")]
     [InlineData("26 1 254:0 / / rw shared:1 - ext4", "expected 'id parent")]
-    public void AMalformedLineNamesTheFileAndLine(string line, string reason)
+    public void A_malformed_line_names_the_file_and_line(string line, string reason)
     {
         var e = Assert.Throws<InvalidDataException>(() => MountInfo.Parse("1 1 0:1 / / rw - ext4 /dev/vda rw\n" + line + "\n", "/proc/self/mountinfo"));
         Assert.StartsWith("/proc/self/mountinfo:2: ", e.Message, System.StringComparison.Ordinal);
@@ -149,7 +149,7 @@ public sealed class MountInfoTests
     }
 
     [Fact]
-    public void ReadsThisProcesssMountTable()
+    public void Reads_this_processs_mount_table()
     {
         var entries = MountInfo.ReadCurrent();
         Assert.Contains(entries, m => m.MountPoint == "/");

@@ -21,7 +21,7 @@ public sealed class ProfileExporterTests
     [InlineData("~/Maildir", "/home/%u", "/home")]
     [InlineData("%h/Maildir", "/var/vmail/home/%d/%n", "/var/vmail/home")]
     [InlineData("/data/~%u/mail", "", "/data")]
-    public void TheStaticPrefixIsTheFolderBeforeTheFirstVariable(string template, string home, string prefix)
+    public void The_static_prefix_is_the_folder_before_the_first_variable(string template, string home, string prefix)
     {
         var (actual, reason) = ProfileExporter.StaticPrefix(template, home);
         Assert.Null(reason);
@@ -32,7 +32,7 @@ public sealed class ProfileExporterTests
     [InlineData("~/Maildir", "", "home directory")]
     [InlineData("~/Maildir", "~", "home directory")]
     [InlineData("Maildir", "", "not an absolute path")]
-    public void PathsThatCannotBePlacedSayWhy(string template, string home, string reason)
+    public void Paths_that_cannot_be_placed_say_why(string template, string home, string reason)
     {
         var (prefix, why) = ProfileExporter.StaticPrefix(template, home);
         Assert.Null(prefix);
@@ -40,7 +40,7 @@ public sealed class ProfileExporterTests
     }
 
     [Fact]
-    public void TakesEveryPathTheConfigurationUses()
+    public void Takes_every_path_the_configuration_uses()
     {
         string dir = Directory.CreateTempSubdirectory("mailstorage-config-").FullName;
         try
@@ -75,7 +75,7 @@ public sealed class ProfileExporterTests
     }
 
     [Fact]
-    public void DetectConfigPathsTellsEachPrefixBeforeDetectingItAndWarnsOfPathsWithoutOne()
+    public void Detect_config_paths_tells_each_prefix_before_detecting_it_and_warns_of_paths_without_one()
     {
         using var scratch = new ScratchMounts();
         string tmpfs = scratch.Tmpfs("mail");
@@ -105,7 +105,7 @@ public sealed class ProfileExporterTests
     }
 
     [Fact]
-    public void ExportsTheMountsOfTheConfigurationsPathsAsAProfileTheLinterReads()
+    public void Exports_the_mounts_of_the_configurations_paths_as_a_profile_the_linter_reads()
     {
         using var scratch = new ScratchMounts();
         string tmpfs = scratch.Tmpfs("mail");
@@ -137,7 +137,7 @@ public sealed class ProfileExporterTests
     }
 
     [Fact]
-    public void LeavesOutFilesystemsAProfileCannotName()
+    public void Leaves_out_filesystems_a_profile_cannot_name()
     {
         var export = ProfileExporter.Export(new[] { "/proc/self", "/" }, null, Topology.Single, null, "detected");
         Assert.DoesNotContain(export.Profile.Mounts, m => m.Path == "/proc");
@@ -146,7 +146,7 @@ public sealed class ProfileExporterTests
     }
 
     [Fact]
-    public void OneMountPerMountPoint()
+    public void One_mount_per_mount_point()
     {
         using var scratch = new ScratchMounts();
         string tmpfs = scratch.Tmpfs("mail");

@@ -23,7 +23,7 @@ public sealed class CacheFileTests : IClassFixture<RealMaildir>
     }
 
     [Fact]
-    public void RealCacheDecodesWhatDoveadmFetches()
+    public void Real_cache_decodes_what_doveadm_fetches()
     {
         Assert.Null(real.Missing);
         CacheFile cache = CacheFile.Read(Path.Combine(real.Maildir, "dovecot.index.cache"));
@@ -59,7 +59,7 @@ public sealed class CacheFileTests : IClassFixture<RealMaildir>
     }
 
     [Fact]
-    public void FixtureHeaderFieldsAndRecords()
+    public void Fixture_header_fields_and_records()
     {
         CacheFile cache = CacheFile.Read(IndexFixtures.Path("valid.index.cache"));
         Assert.Empty(cache.Problems);
@@ -78,7 +78,7 @@ public sealed class CacheFileTests : IClassFixture<RealMaildir>
     }
 
     [Fact]
-    public void OffsetEncoding()
+    public void Offset_encoding()
     {
         Assert.Equal(12u, CacheHeader.DecodeOffset(new byte[] { 0x80, 0x80, 0x80, 0x83 }));
         Assert.Equal(32u, CacheHeader.DecodeOffset(new byte[] { 0x80, 0x80, 0x80, 0x88 }));
@@ -105,7 +105,7 @@ public sealed class CacheFileTests : IClassFixture<RealMaildir>
 
     [Theory]
     [MemberData(nameof(Defects))]
-    public void DamagedCacheReportsDovecotsProblem(string defect, int patchAt, string code, long offset, string message)
+    public void Damaged_cache_reports_Dovecots_problem(string defect, int patchAt, string code, long offset, string message)
     {
         byte[] data = File.ReadAllBytes(IndexFixtures.Path("valid.index.cache"));
         switch (defect)

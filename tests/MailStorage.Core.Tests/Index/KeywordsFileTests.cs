@@ -12,7 +12,7 @@ public sealed class KeywordsFileTests : IClassFixture<RealMaildir>
     public KeywordsFileTests(RealMaildir real) => this.real = real;
 
     [Fact]
-    public void RealKeywordsMatchDoveadmFlags()
+    public void Real_keywords_match_doveadm_flags()
     {
         Assert.Null(real.Missing);
         KeywordsFile keywords = KeywordsFile.Read(Path.Combine(real.Maildir, "dovecot-keywords"));
@@ -35,7 +35,7 @@ public sealed class KeywordsFileTests : IClassFixture<RealMaildir>
     }
 
     [Fact]
-    public void ValidFile()
+    public void Valid_file()
     {
         KeywordsFile keywords = KeywordsFile.Read(IndexFixtures.Path("keywords-valid"));
         Assert.Empty(keywords.Problems);
@@ -45,7 +45,7 @@ public sealed class KeywordsFileTests : IClassFixture<RealMaildir>
     }
 
     [Fact]
-    public void InvalidEntriesAreSkippedAsDovecotDoes()
+    public void Invalid_entries_are_skipped_as_Dovecot_does()
     {
         KeywordsFile keywords = KeywordsFile.Read(IndexFixtures.Path("keywords-invalid-entries"));
         Assert.Equal("$Label1", keywords.ForLetter('a'));

@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using MailStorage.Core.Index;
-using MailStorage.Core.Tests.Locking;
+using MailStorage.Core.Tests.TestBeds;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text;
 using MailStorage.Core.Caching;
 using MailStorage.Core.Index;
-using MailStorage.Core.Tests.Locking;
+using MailStorage.Core.Tests.TestBeds;
 using Xunit;
 
 namespace MailStorage.Core.Tests.Index;
@@ -13,7 +13,7 @@ namespace MailStorage.Core.Tests.Index;
 public sealed class MessageFileNamesTests
 {
     [Fact]
-    public void EachIndexedMessageGetsItsSequenceAndTheMaildirFileOfItsUid()
+    public void Each_indexed_message_gets_its_sequence_and_the_maildir_file_of_its_UID()
     {
         using var mailbox = DovecotMailbox.Create(messages: 4);
         using var cache = new IndexCache();
@@ -33,7 +33,7 @@ public sealed class MessageFileNamesTests
     }
 
     [Fact]
-    public void AUidTheUidlistDoesNotListAndAMissingUidlistGiveNoFileName()
+    public void A_UID_the_uidlist_does_not_list_and_a_missing_uidlist_give_no_file_name()
     {
         using var mailbox = DovecotMailbox.Create(messages: 3);
         using var cache = new IndexCache();
@@ -62,7 +62,7 @@ public sealed class MessageFileNamesTests
     }
 
     [Fact]
-    public void JoinChecksItsArgumentsAtTheCall()
+    public void Join_checks_its_arguments_at_the_call()
     {
         Assert.Throws<ArgumentNullException>(() => MessageFileNames.Join(null!, null));
     }

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using MailStorage.Core.Tests.Locking;
+using MailStorage.Core.Tests.TestBeds;
 
 namespace MailStorage.Core.Tests.Index;
 

@@ -18,7 +18,7 @@ public sealed class UidListTests : IClassFixture<RealMaildir>
     public UidListTests(RealMaildir real) => this.real = real;
 
     [Fact]
-    public void RealUidListEqualsDoveadm()
+    public void Real_uidlist_equals_doveadm()
     {
         Assert.Null(real.Missing);
         UidList list = UidList.Read(Path.Combine(real.Maildir, "dovecot-uidlist"));
@@ -42,7 +42,7 @@ public sealed class UidListTests : IClassFixture<RealMaildir>
     }
 
     [Fact]
-    public void ValidV3WithExtensions()
+    public void Valid_v3_with_extensions()
     {
         UidList list = UidList.Read(IndexFixtures.Path("uidlist-valid-v3"));
         Assert.Empty(list.Problems);
@@ -60,7 +60,7 @@ public sealed class UidListTests : IClassFixture<RealMaildir>
     }
 
     [Fact]
-    public void ValidV1()
+    public void Valid_v1()
     {
         UidList list = UidList.Read(IndexFixtures.Path("uidlist-valid-v1"));
         Assert.Empty(list.Problems);
@@ -71,7 +71,7 @@ public sealed class UidListTests : IClassFixture<RealMaildir>
     }
 
     [Fact]
-    public void NextUidIsAtLeastLastUidPlusOne()
+    public void Next_UID_is_at_least_last_UID_plus_one()
     {
         UidList list = UidList.Parse("3 V7 N1 G5b52a515a4e60c6b380b000083ecc375\n1 :a\n9 :b\n"u8, "mem");
         Assert.Empty(list.Problems);
@@ -90,7 +90,7 @@ public sealed class UidListTests : IClassFixture<RealMaildir>
     [InlineData("uidlist-unterminated-line", "UidListUnterminatedLine", Line4, "Unexpected garbage at EOF (line 4 has no newline)")]
     [InlineData("uidlist-invalid-extension", "UidListInvalidExtension", Line2 + 2, "Invalid extension record, removing: w12")]
     [InlineData("uidlist-invalid-data", "UidListInvalidData", Line3, "Invalid data at line 3: abc")]
-    public void MalformedUidListReportsDovecotsProblem(string fixture, string code, long offset, string message)
+    public void Malformed_uidlist_reports_Dovecots_problem(string fixture, string code, long offset, string message)
     {
         UidList list = UidList.Read(IndexFixtures.Path(fixture));
         IndexProblem problem = Assert.Single(list.Problems);
@@ -101,7 +101,7 @@ public sealed class UidListTests : IClassFixture<RealMaildir>
     }
 
     [Fact]
-    public void BrokenFilenameNamesTheLine()
+    public void Broken_filename_names_the_line()
     {
         UidList list = UidList.Read(IndexFixtures.Path("uidlist-broken-filename"));
         IndexProblem problem = Assert.Single(list.Problems);
@@ -112,14 +112,14 @@ public sealed class UidListTests : IClassFixture<RealMaildir>
     }
 
     [Fact]
-    public void DuplicateFileKeepsTheNewerUid()
+    public void Duplicate_file_keeps_the_newer_UID()
     {
         UidList list = UidList.Read(IndexFixtures.Path("uidlist-duplicate-file"));
         Assert.Equal(new[] { "b:2", "a:3" }, list.Records.Select(r => r.FileName + ":" + r.Uid));
     }
 
     [Fact]
-    public void EmptyFileHasNoHeaderAndNoProblem()
+    public void Empty_file_has_no_header_and_no_problem()
     {
         UidList list = UidList.Parse(ReadOnlySpan<byte>.Empty, "empty");
         Assert.Equal(0, list.Version);

@@ -16,7 +16,7 @@ public sealed class StatfsLayoutTests
     private static readonly string[] Fields = { "f_type", "f_bsize", "f_blocks", "f_bfree", "f_bavail", "f_files", "f_ffree", "f_fsid", "f_namelen", "f_frsize", "f_flags", "f_spare" };
 
     [Fact]
-    public void MatchesTheCCompiler()
+    public void Matches_the_C_compiler()
     {
         var c = CompileAndRun(
             "#include <stdio.h>\n#include <stddef.h>\n#include <sys/vfs.h>\n" +
@@ -31,7 +31,7 @@ public sealed class StatfsLayoutTests
     }
 
     [Fact]
-    public void StatfsOfAMissingPathNamesCallPathAndErrno()
+    public void Statfs_of_a_missing_path_names_call_path_and_errno()
     {
         var e = Assert.Throws<FileNotFoundException>(() => Libc.statfs("/no/such/path"));
         Assert.Equal("statfs(/no/such/path) failed: No such file or directory (errno 2)", e.Message);

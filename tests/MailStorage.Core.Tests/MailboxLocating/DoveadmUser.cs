@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using MailStorage.Core.Tests.TestBeds;
 
@@ -13,44 +12,37 @@ internal sealed class DoveadmUser : IDisposable
 {
     public DoveadmUser(string mailLocation, Func<string, string>? expandRoot = null)
     {
-        string? missing = Locking.DovecotMailbox.Missing();
+        string? missing = PrivateDovecot.Missing();
         if (missing != null)
         {
             throw new InvalidOperationException("Dovecot tests cannot run: " + missing);
         }
 
         Root = Path.Combine(Path.GetTempPath(), "mailstorage-user-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(Path.Combine(Root, "home"));
+        Directory.CreateDirectory(Home);
         TestCommand.Must("chmod", "0755", Root);
         Config = Path.Combine(Root, "dovecot.conf");
-        File.WriteAllText(Config, string.Join('\n', new[]
-        {
-            "base_dir = " + Path.Combine(Root, "run"),
-            "mail_location = " + (expandRoot == null ? mailLocation : expandRoot(Root)),
-            "first_valid_uid = 1", "first_valid_gid = 1", "mail_uid = 65534", "mail_gid = 65534", "ssl = no",
-            "userdb {", "  driver = static", "  args = uid=65534 gid=65534 home=" + Path.Combine(Root, "home"), "}",
-            "passdb {", "  driver = static", "  args = nopassword=y", "}", string.Empty,
-        }));
-        TestCommand.Must("chown", "-R", "65534:65534", Path.Combine(Root, "home"));
+        PrivateDovecot.WriteConfig(Config, "mailbox-locating test", expandRoot == null ? mailLocation : expandRoot(Root), Home);
+        TestCommand.Must("chown", "-R", PrivateDovecot.MailId + ":" + PrivateDovecot.MailId, Home);
     }
 
     public string Root { get; }
 
     public string Config { get; }
 
+    /// <summary>The users' home (the static userdb gives every user the same one).</summary>
+    private string Home => Path.Combine(Root, "home");
+
     /// <summary>doveadm -c Config args, as <paramref name="user"/>; its output without the trailing newline, or an exception with it.</summary>
     public string Run(string user, params string[] arguments)
     {
-        var all = new List<string> { "-c", Config };
-        all.AddRange(arguments);
-        var (exit, output) = TestCommand.Run("/usr/bin/doveadm", all, TimeSpan.FromSeconds(60),
-            new Dictionary<string, string> { ["USER"] = user, ["HOME"] = Path.Combine(Root, "home") });
-        if (exit != 0)
+        var run = PrivateDovecot.Run(Config, user, Home, null, TimeSpan.FromSeconds(60), arguments);
+        if (run.ExitCode != 0)
         {
-            throw new InvalidOperationException("doveadm " + string.Join(' ', arguments) + " as " + user + " failed (exit " + exit + "): " + output);
+            throw new InvalidOperationException("doveadm " + string.Join(' ', arguments) + " as " + user + " failed (exit " + run.ExitCode + "): " + run.Output);
         }
 
-        return output.TrimEnd('\n');
+        return run.Output.TrimEnd('\n');
     }
 
     public void Dispose()

@@ -15,7 +15,7 @@ public sealed class MailVariablesTests
     [InlineData("Alice.Smith@Example.com")]
     [InlineData("bob")]
     [InlineData("x@y")]
-    public void ExpandsAsDovecotDoes(string user)
+    public void Expands_as_Dovecot_does(string user)
     {
         using var dovecot = new DoveadmUser("maildir:/srv/" + Template);
         string doveadm = dovecot.Run(user, "mailbox", "path", "INBOX");
@@ -23,7 +23,7 @@ public sealed class MailVariablesTests
     }
 
     [Fact]
-    public void RefusesAVariableDovecotDoesNotKnow()
+    public void Refuses_a_variable_Dovecot_does_not_know()
     {
         using var dovecot = new DoveadmUser("maildir:/srv/%n/%Q");
         var refused = Assert.Throws<InvalidOperationException>(() => dovecot.Run("bob", "mailbox", "path", "INBOX"));
@@ -36,14 +36,14 @@ public sealed class MailVariablesTests
     [Theory]
     [InlineData("/srv/%s/%n", "%s (service)")]
     [InlineData("/srv/%{rip}/%n", "%{rip} (remote IP)")]
-    public void RefusesASessionVariableRatherThanLeavingItInThePath(string template, string named)
+    public void Refuses_a_session_variable_rather_than_leaving_it_in_the_path(string template, string named)
     {
         var refused = Assert.Throws<FormatException>(() => MailVariables.Expand(template, "bob", "/home/bob"));
         Assert.Contains(named, refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ParseExpandsTheWidthFormsThatWereLeftAsTheyWere()
+    public void Parse_expands_the_width_forms_that_were_left_as_they_were()
     {
         // The defect: %2.1u stayed in the path as it was written.
         var location = MailboxLocator.Parse("maildir:/srv/mail/%2.1u/%Lu/Maildir", "Alice", null);

@@ -12,7 +12,7 @@ namespace MailStorage.Core.Tests.MailboxLocating;
 public sealed class MailboxLocatorInputTests
 {
     [Fact]
-    public void ListsLayoutFsMailboxesWhereDovecotKeepsThem()
+    public void Lists_LAYOUT_fs_mailboxes_where_Dovecot_keeps_them()
     {
         using var dovecot = new DoveadmUser(string.Empty, root => "maildir:" + root + "/mail/%n:LAYOUT=fs:INDEX=" + root + "/index/%n");
         foreach (string dir in new[] { "mail", "index" })
@@ -47,7 +47,7 @@ public sealed class MailboxLocatorInputTests
     [InlineData("..")]
     [InlineData("..@example.com")]
     [InlineData("bob smith")]
-    public void RefusesAUserNameThatDovecotRefusesOrThatClimbs(string user)
+    public void Refuses_a_user_name_that_Dovecot_refuses_or_that_climbs(string user)
     {
         string conf = Path.Combine(Path.GetTempPath(), "mailstorage-users-" + Guid.NewGuid().ToString("N")[..8] + ".conf");
         File.WriteAllText(conf, "mail_location = maildir:/srv/mail/%d/%n/Maildir\n");
@@ -65,7 +65,7 @@ public sealed class MailboxLocatorInputTests
     }
 
     [Fact]
-    public void RefusesAUserWhosePartOfTheNameBecomesAnUpLevel()
+    public void Refuses_a_user_whose_part_of_the_name_becomes_an_up_level()
     {
         var refused = Assert.Throws<ArgumentException>(() => MailboxLocator.Parse("maildir:/srv/mail/%1.2n/%n", "a..b", null));
         Assert.Contains("climbs", refused.Message, StringComparison.Ordinal);

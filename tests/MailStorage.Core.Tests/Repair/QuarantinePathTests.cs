@@ -185,7 +185,7 @@ public sealed class QuarantinePathTests : IClassFixture<RepairTemplate>
     /// <summary>Runs doveadm; adds its exit code when not 0 and its Error/Warning/Panic/Fatal lines to <paramref name="problems"/>.</summary>
     private static string Doveadm(RepairMailbox mailbox, List<string> problems, string? input, params string[] arguments)
     {
-        DoveadmResult run = mailbox.Doveadm(input, arguments);
+        DoveadmRun run = mailbox.Doveadm(input, arguments);
         string what = "doveadm " + string.Join(' ', arguments) + ": ";
         if (run.ExitCode != 0)
         {

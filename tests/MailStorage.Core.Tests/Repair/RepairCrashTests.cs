@@ -7,7 +7,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using MailStorage.Core.Repair;
-using MailStorage.Core.Tests.Locking;
 using MailStorage.Core.Tests.TestBeds;
 using Xunit;
 using Xunit.Abstractions;

@@ -5,7 +5,6 @@ using System.Linq;
 using MailStorage.Core.Index;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Tests.Index;
-using MailStorage.Core.Tests.Locking;
 using MailStorage.Core.Tests.TestBeds;
 using MailStorage.Core.Verification;
 

@@ -3,7 +3,6 @@ using System.IO;
 using System.Linq;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Tests.Index;
-using MailStorage.Core.Tests.Locking;
 using MailStorage.Core.Tests.TestBeds;
 using MailStorage.Core.Verification;
 using Xunit;

@@ -12,7 +12,6 @@ using MailStorage.Core.Index;
 using MailStorage.Core.Locking;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Tests.Index;
-using MailStorage.Core.Tests.Locking;
 using MailStorage.Core.Tests.TestBeds;
 using MailStorage.Core.Verification;
 using Xunit;
@@ -222,7 +221,7 @@ public sealed class LiveTrafficTests
     /// </summary>
     private static List<Process> StartWriters(DovecotMailbox mailbox)
     {
-        string d = "/usr/bin/doveadm -c " + mailbox.Config;
+        string d = mailbox.DoveadmCommandLine;
         string boxes = string.Join(' ', Boxes);
         string loop = "end=$(( $(date +%s) + " + (int)TrafficTime.TotalSeconds + " )); while [ $(date +%s) -lt $end ]; do for b in " + boxes + "; do ";
         string[] scripts =
@@ -239,8 +238,7 @@ public sealed class LiveTrafficTests
             var info = new ProcessStartInfo("/bin/bash") { UseShellExecute = false, RedirectStandardError = true };
             info.ArgumentList.Add("-c");
             info.ArgumentList.Add(script);
-            info.Environment["USER"] = "nobody";
-            info.Environment["HOME"] = mailbox.Root;
+            mailbox.RunAs(info);
             writers.Add(Process.Start(info) ?? throw new InvalidOperationException("bash did not start"));
         }
 

@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using MailStorage.Core.Mailboxes;
 using MailStorage.Core.Repair;
-using MailStorage.Core.Tests.Locking;
+using MailStorage.Core.Tests.TestBeds;
 using Xunit;
 using Xunit.Abstractions;
 

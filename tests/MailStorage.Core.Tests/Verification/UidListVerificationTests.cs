@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using MailStorage.Core.Tests.TestBeds;
 using MailStorage.Core.Verification;
 using Xunit;
 using Xunit.Abstractions;
@@ -184,7 +185,7 @@ public sealed class UidListVerificationTests : IClassFixture<DamageBed>
     [Fact]
     public void Many_lost_lines_are_listed_up_to_the_limit_and_counted_after_it()
     {
-        using var mailbox = Locking.DovecotMailbox.Create(1);
+        using var mailbox = DovecotMailbox.Create(1);
         for (int i = 0; i < 150; i++)
         {
             mailbox.DeliverToNew("many " + i);

@@ -20,12 +20,25 @@ finish() {
   exit 0
 }
 
-# What the tests need from Debian, as "command:package" (the command tells whether the package is there):
+# What the tests need from Debian, as "command:package" or "/file:package" (it tells whether the package is there):
 # doveconf is the oracle; python3 runs the schema checker; cc compiles the struct layout checks; the
 # filesystem tests mount xfs and btrfs images, bindfs, and a two-client GlusterFS volume (tests/testbeds).
+# Debian's other Dovecot modules are there too, as on a real mail host: their settings are doveconf's knowledge, and
+# the schema and the oracle tests assume them (a file of each package stands for it).
 needs=(doveconf:dovecot-core python3:python3 cc:gcc mkfs.xfs:xfsprogs mkfs.btrfs:btrfs-progs
-       bindfs:bindfs glusterd:glusterfs-server glusterfs:glusterfs-client)
-have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+       bindfs:bindfs glusterd:glusterfs-server glusterfs:glusterfs-client
+       /usr/lib/dovecot/imap:dovecot-imapd /usr/lib/dovecot/pop3:dovecot-pop3d /usr/lib/dovecot/lmtp:dovecot-lmtpd
+       /usr/lib/dovecot/submission:dovecot-submissiond /usr/lib/dovecot/managesieve:dovecot-managesieved
+       /usr/lib/dovecot/modules/lib90_sieve_plugin.so:dovecot-sieve
+       /usr/lib/dovecot/modules/auth/libauthdb_ldap.so:dovecot-ldap
+       /usr/lib/dovecot/modules/libdriver_mysql.so:dovecot-mysql /usr/lib/dovecot/modules/libdriver_pgsql.so:dovecot-pgsql
+       /usr/lib/dovecot/modules/libdriver_sqlite.so:dovecot-sqlite /usr/lib/dovecot/modules/auth/libauthdb_lua.so:dovecot-auth-lua)
+have() {
+  case $1 in
+    /*) [ -e "$1" ] ;;
+    *) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] ;;
+  esac
+}
 missing=()
 for need in "${needs[@]}"; do
   have "${need%%:*}" || missing+=("${need#*:}")

@@ -236,6 +236,10 @@ def find_block(tree, path):
 
 # ------------------------------------------------------------ checks
 
+# As in generate.py: settings whose printed value an installed binary computes (Pigeonhole's managesieve).
+COMPUTED_BY_BINARY = ("managesieve_sieve_capability", "managesieve_notify_capability")
+
+
 def check_defaults(schema):
     settings = schema["settings"]
     sections = schema["sections"]
@@ -246,6 +250,11 @@ def check_defaults(schema):
         s = settings.get(k)
         if s is None:
             fail("root %s (= %r) missing from schema" % (k, v))
+        elif k in COMPUTED_BY_BINARY:
+            # doveconf prints what the installed binary computes; the schema keeps the real (empty) default.
+            count("computed settings (default empty)")
+            if s.get("default") != "":
+                fail("root %s: computed by an installed binary, schema default must be empty, not %r" % (k, s.get("default")))
         elif s.get("default") != v:
             fail("root %s default %r, doveconf prints %r" % (k, s.get("default"), v))
     hidden, unprinted = [], []

@@ -21,8 +21,30 @@ internal static class Doveconf
                 "doveconf is not installed; these tests compare against the real Dovecot. Run ./test.sh (it installs dovecot-core) or apt-get install dovecot-core.");
         }
 
-        return RunProgram(Binary, workingDirectory, environment, TimeSpan.FromSeconds(60), args);
+        // Pigeonhole's managesieve-login settings plugin makes doveconf run the managesieve binary to compute
+        // managesieve_sieve_capability and managesieve_notify_capability. That child reads the config again and
+        // prints its warnings and errors a second time (before doveconf's own fatal error, when it fails), and its
+        // answer shows up in -n although nothing set it. With DUMP_CAPABILITY set the plugin does not run it (its
+        // own guard against recursion): doveconf then reads the tree exactly as it does without Pigeonhole. Only -a
+        // still needs the child to list managesieve_notify_capability at all; there the computed values are shown as
+        // the empty default they have in the schema (README: "What doveconf prints that we leave out").
+        bool all = args.Contains("-a");
+        var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        if (!all)
+        {
+            env["DUMP_CAPABILITY"] = "1";
+        }
+
+        Result result = RunProgram(Binary, workingDirectory, env, TimeSpan.FromSeconds(60), args);
+        return all ? result with { Stdout = WithoutComputedCapabilities(result.Stdout) } : result;
     }
+
+    /// <summary>A doveconf -a text with the values the installed managesieve computed shown as their empty default.</summary>
+    private static string WithoutComputedCapabilities(string output) =>
+        string.Join('\n', output.Split('\n').Select(line =>
+            line.StartsWith("managesieve_sieve_capability = ", StringComparison.Ordinal) ? "managesieve_sieve_capability = "
+            : line.StartsWith("managesieve_notify_capability = ", StringComparison.Ordinal) ? "managesieve_notify_capability = "
+            : line));
 
     /// <summary>Runs a program to its end (bounded by <paramref name="timeout"/>) and returns its exit code and output.</summary>
     public static Result RunProgram(string program, string workingDirectory, IDictionary<string, string>? environment, TimeSpan timeout, params string[] args)

@@ -36,7 +36,10 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('Dovecot', 'NFS', 'GlusterFS', 'Mail', 'Linux')
+            Tags         = @('Dovecot', 'NFS', 'GlusterFS', 'Mail', 'IMAP', 'Maildir', 'Linux', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/MailStorage/MailStorage'
+            LicenseUri   = 'https://github.com/MailStorage/MailStorage/blob/main/LICENSE'
+            ReleaseNotes = 'Dovecot 2.3 configuration read as doveconf reads it and linted against a storage profile (36 rules, also as a Roslyn analyzer); filesystem detection and probes; Dovecot-compatible index locks; index reading through a shared-storage-safe cache; verification and repair of Maildir index files that keeps every original. See README.md.'
         }
     }
 }

@@ -31,4 +31,10 @@ version=$(sed -n 's:.*<Version>\([^<]*\)</Version>.*:\1:p' Directory.Build.props
 sed -i -E "s/^([[:space:]]*ModuleVersion[[:space:]]*=[[:space:]]*)'[^']*'/\1'$version'/" MailStorage.psd1
 
 dotnet pack src/ConfigAnalyzer -c Release --no-build --nologo --verbosity quiet -o artifacts/packages
+# The module as a PSResourceGet package (Install-PSResource MailStorage). PSResourceGet keeps its repositories under
+# XDG_DATA_HOME: a folder of its own keeps the temporary one out of the user's settings.
+pack_data=$(mktemp -d)
+XDG_DATA_HOME=$pack_data dotnet tool run pwsh -NoProfile -NonInteractive -File tools/pack-module.ps1 >/dev/null \
+  || { rm -rf "$pack_data"; echo "build.sh: packing the module failed" >&2; exit 1; }
+rm -rf "$pack_data"
 echo "build.sh: module $version in artifacts/module, packages in artifacts/packages"

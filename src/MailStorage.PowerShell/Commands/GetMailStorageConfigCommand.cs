@@ -36,12 +36,14 @@ public sealed class GetMailStorageConfigCommand : PSCmdlet
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConfigFilterCompleter))]
     public string[]? Filter { get; set; }
 
     /// <summary>Only settings whose names match one of these wildcard patterns (case-insensitive).</summary>
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SettingNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Show passwords, keys and credentials in values instead of hiding them as <c>doveconf -n</c> does (its -P).</summary>

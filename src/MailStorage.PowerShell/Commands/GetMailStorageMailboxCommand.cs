@@ -46,6 +46,7 @@ public sealed class GetMailStorageMailboxCommand : PSCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ConfigSet)]
     [Alias("UserName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PasswdFileUserCompleter))]
     public string[] User { get; set; } = Array.Empty<string>();
 
     private DovecotConfig? config;

@@ -44,6 +44,7 @@ public abstract class MailIndexLockCmdlet : PSCmdlet, IDisposable
     /// <summary>The connection whose settings apply, as doveconf's -f: <c>protocol=imap</c>, <c>local=10.0.0.1</c> ...</summary>
     [Parameter(ParameterSetName = ConfigSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConfigFilterCompleter))]
     public string[]? Filter { get; set; }
 
     /// <summary>The stable prefix of this cmdlet's error ids, e.g. <c>LockMailIndex</c>.</summary>

@@ -45,8 +45,10 @@ public sealed class DovecotInteropTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.True(run.Elapsed >= TimeSpan.FromSeconds(1.5), "doveadm took only " + run.Elapsed);
-        // fcntl and flock waiters are woken by the kernel; Dovecot's dotlock wait is woken by inotify on the .lock.
-        Assert.True(afterRelease < TimeSpan.FromSeconds(method == LockMethod.Dotlock ? 1.5 : 0.5), "doveadm went on " + afterRelease + " after the release");
+        // fcntl and flock waiters are woken by the kernel; Dovecot's dotlock wait is woken by inotify on the .lock. What
+        // follows the wake-up is doveadm's own work (sync, write, exit): 0.81 s once on two cores busy with builds, so
+        // the bound still tells a woken waiter from one that waited out a timeout (Dovecot waits minutes for this lock).
+        Assert.True(afterRelease < TimeSpan.FromSeconds(2), "doveadm went on " + afterRelease + " after the release");
         Assert.Contains("\\Seen", mailbox.Doveadm("fetch", "flags", "mailbox", "INBOX", "uid", "1").Output, StringComparison.Ordinal);
         Assert.False(File.Exists(mailbox.IndexLog + ".lock"));
     }

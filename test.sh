@@ -22,7 +22,8 @@ finish() {
 
 # What the tests need from Debian, as "command:package" or "/file:package" (it tells whether the package is there):
 # doveconf is the oracle; python3 runs the schema checker; cc compiles the struct layout checks; the
-# filesystem tests mount xfs and btrfs images, bindfs, and a two-client GlusterFS volume (tests/testbeds).
+# filesystem tests mount xfs and btrfs images, bindfs, and a two-client GlusterFS volume (tests/testbeds); the remoting
+# test starts a private sshd on loopback.
 # Debian's other Dovecot modules are there too, as on a real mail host: their settings are doveconf's knowledge, and
 # the schema and the oracle tests assume them (a file of each package stands for it).
 needs=(doveconf:dovecot-core python3:python3 cc:gcc mkfs.xfs:xfsprogs mkfs.btrfs:btrfs-progs
@@ -32,7 +33,8 @@ needs=(doveconf:dovecot-core python3:python3 cc:gcc mkfs.xfs:xfsprogs mkfs.btrfs
        /usr/lib/dovecot/modules/lib90_sieve_plugin.so:dovecot-sieve
        /usr/lib/dovecot/modules/auth/libauthdb_ldap.so:dovecot-ldap
        /usr/lib/dovecot/modules/libdriver_mysql.so:dovecot-mysql /usr/lib/dovecot/modules/libdriver_pgsql.so:dovecot-pgsql
-       /usr/lib/dovecot/modules/libdriver_sqlite.so:dovecot-sqlite /usr/lib/dovecot/modules/auth/libauthdb_lua.so:dovecot-auth-lua)
+       /usr/lib/dovecot/modules/libdriver_sqlite.so:dovecot-sqlite /usr/lib/dovecot/modules/auth/libauthdb_lua.so:dovecot-auth-lua
+       /usr/sbin/sshd:openssh-server)
 have() {
   case $1 in
     /*) [ -e "$1" ] ;;

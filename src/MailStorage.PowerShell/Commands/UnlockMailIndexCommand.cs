@@ -12,9 +12,10 @@ namespace MailStorage.PowerShell.Commands;
 [OutputType(typeof(MailIndexLock))]
 public sealed class UnlockMailIndexCommand : PSCmdlet
 {
-    /// <summary>The lock(s) Lock-MailIndex returned.</summary>
+    /// <summary>The lock(s) Lock-MailIndex returned in this session; one from another session is refused, naming where to release it.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [LockOfThisSession]
     public MailIndexLock[] Lock { get; set; } = Array.Empty<MailIndexLock>();
 
     /// <summary>Write each lock object after releasing it.</summary>

@@ -4,13 +4,15 @@
 Usage (as root, with the 2.4 oracle built: tests/testbeds/dovecot24.sh build):
     mkdir -p /work/dovecot-src-2.4.1
     git -C <dovecot/core clone> archive 2.4.1 src | tar -x -C /work/dovecot-src-2.4.1
+    mkdir -p /work/pigeonhole-src-2.4.1
+    git -C <dovecot/pigeonhole clone> archive 2.4.1 src | tar -x -C /work/pigeonhole-src-2.4.1
     DOVECOT_SRC=/work/dovecot-src-2.4.1 python3 tools/settings-schema/generate24.py \\
         > src/ConfigAnalyzer/Settings/dovecot-2.4.1.settings.yaml
 
 Inputs, as for 2.3 (generate.py, whose C parsing, doveconf runner and YAML writers this reuses):
   * Dovecot 2.4.1's source (DOVECOT_SRC): every `struct setting_define` array, its defaults struct and its
     `default_settings` key/value array, in every src/**/*.c (2.4 defines driver settings in the drivers' own
-    files), and src/lib-settings/settings-history-core.txt.
+    files), and src/lib-settings/settings-history-core.txt; the same from Pigeonhole 2.4.1 (PIGEONHOLE_SRC).
   * doveconf 2.4.1 from the chroot (DOVECONF, default "tests/testbeds/dovecot24.sh doveconf"): `doveconf -a` of a
     config holding only the two required version settings gives every visible default as doveconf prints it;
     `doveconf <name>` the hidden ones; invalid values type what only the binary knows (Pigeonhole's settings).

@@ -51,6 +51,8 @@ build() {
     return 0
   fi
   command -v mmdebstrap >/dev/null 2>&1 || die "mmdebstrap is missing (apt-get install mmdebstrap)"
+  # What a build killed outright (no EXIT trap) left behind; no other build runs while this one holds the lock.
+  rm -rf "$parent/.$(basename "$CACHE").build."*
   local tmp
   tmp=$(mktemp -d "$parent/.$(basename "$CACHE").build.XXXXXX") || die "cannot create a temporary folder in $parent"
   # shellcheck disable=SC2064

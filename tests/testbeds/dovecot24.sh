@@ -14,7 +14,7 @@
 #           path inside the chroot, then chroot. System folders (/etc, /usr, /var, ...) stay the chroot's own, so
 #           `doveconf -c /etc/dovecot/dovecot.conf` reads trixie's default tree. The mounts exist only in that
 #           namespace: they vanish with the process, nothing stays mounted, and runs at once do not see each other.
-#           The exit code, stdout and stderr are the binary's.
+#           The exit code, stdout and stderr are the binary's (125 and a message when the chroot cannot be entered).
 #
 # Environment:
 #   DOVECOT24_CACHE   the chroot's folder (default /var/cache/mailstorage/dovecot-2.4.1-trixie)
@@ -117,11 +117,21 @@ run() {
     set -e
     root=$1 cwd=$2 binary=$3
     shift 3
-    mount --rbind /dev "$root/dev"
+    # A recursive bind copies the mounts below the folder too, and fails when one of them is unmounted meanwhile
+    # (tests elsewhere mount and unmount filesystems under /tmp all the time): try again, then say which one failed.
+    bind() {
+      local try
+      for try in 1 2 3 4 5 6 7 8 9 10; do
+        mount --rbind "$1" "$2" 2>/dev/null && return 0
+        sleep 0.1
+      done
+      mount --rbind "$1" "$2" || { echo "dovecot24.sh: cannot bind-mount $1 into the chroot" >&2; exit 125; }
+    }
+    bind /dev "$root/dev"
     mount -t proc proc "$root/proc"
     while [ "$1" != -- ]; do
       mkdir -p "$root$1"
-      mount --rbind "$1" "$root$1"
+      bind "$1" "$root$1"
       shift
     done
     shift

@@ -437,7 +437,7 @@ def run_job(job):
                     walk(c, path + [c.stype])
             walk(tree, [])
             if not found[0]:
-                return "%s: not stored under %s" % (label, key)
+                return "%s: not stored under %s (exit %d; stdout %r; stderr %r)" % (label, key, rc, out[-300:], err[-300:])
         return None
     if expect not in ferr:
         return "%s: expected '%s', got %r" % (label, expect, ferr or "no error")

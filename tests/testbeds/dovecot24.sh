@@ -117,17 +117,13 @@ run() {
     set -e
     root=$1 cwd=$2 binary=$3
     shift 3
-    # A recursive bind copies the mounts below the folder too, and fails when one of them is unmounted meanwhile
-    # (tests elsewhere mount and unmount filesystems under /tmp all the time): try again, then say which one failed.
+    # A folder is bound without the mounts below it: a recursive bind copies them too and fails when one is unmounted
+    # meanwhile (tests elsewhere mount and unmount filesystems under /tmp all the time). A config on a filesystem
+    # mounted below a bound folder is therefore not seen.
     bind() {
-      local try
-      for try in 1 2 3 4 5 6 7 8 9 10; do
-        mount --rbind "$1" "$2" 2>/dev/null && return 0
-        sleep 0.1
-      done
-      mount --rbind "$1" "$2" || { echo "dovecot24.sh: cannot bind-mount $1 into the chroot" >&2; exit 125; }
+      mount --bind "$1" "$2" || { echo "dovecot24.sh: cannot bind-mount $1 into the chroot" >&2; exit 125; }
     }
-    bind /dev "$root/dev"
+    mount --rbind /dev "$root/dev"
     mount -t proc proc "$root/proc"
     while [ "$1" != -- ]; do
       mkdir -p "$root$1"

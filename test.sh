@@ -21,12 +21,12 @@ finish() {
 }
 
 # What the tests need from Debian, as "command:package" or "/file:package" (it tells whether the package is there):
-# doveconf is the oracle; python3 runs the schema checker; cc compiles the struct layout checks; the
-# filesystem tests mount xfs and btrfs images, bindfs, and a two-client GlusterFS volume (tests/testbeds); the remoting
-# test starts a private sshd on loopback.
+# doveconf is the oracle (mmdebstrap makes the 2.4 one, tests/testbeds/dovecot24.sh); python3 runs the schema
+# checker; cc compiles the struct layout checks; the filesystem tests mount xfs and btrfs images, bindfs, and a
+# two-client GlusterFS volume (tests/testbeds); the remoting test starts a private sshd on loopback.
 # Debian's other Dovecot modules are there too, as on a real mail host: their settings are doveconf's knowledge, and
 # the schema and the oracle tests assume them (a file of each package stands for it).
-needs=(doveconf:dovecot-core python3:python3 cc:gcc mkfs.xfs:xfsprogs mkfs.btrfs:btrfs-progs
+needs=(doveconf:dovecot-core mmdebstrap:mmdebstrap python3:python3 cc:gcc mkfs.xfs:xfsprogs mkfs.btrfs:btrfs-progs
        bindfs:bindfs glusterd:glusterfs-server glusterfs:glusterfs-client
        /usr/lib/dovecot/imap:dovecot-imapd /usr/lib/dovecot/pop3:dovecot-pop3d /usr/lib/dovecot/lmtp:dovecot-lmtpd
        /usr/lib/dovecot/submission:dovecot-submissiond /usr/lib/dovecot/managesieve:dovecot-managesieved
@@ -57,6 +57,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     echo "test.sh: ${missing[*]} missing (run as root, or apt-get install them); the tests that need them will fail" >&2
   fi
+fi
+
+# The Dovecot 2.4.1 oracle: Debian trixie's packages in a chroot cached outside the repository, built once. Tests
+# that need it fail with its message when it is missing; that it cannot be built is a failure here, never a skip.
+if [ "$(id -u)" -eq 0 ]; then
+  if ! tests/testbeds/dovecot24.sh build; then
+    problems+=("tests/testbeds/dovecot24.sh build failed: the Dovecot 2.4 oracle is missing")
+    failed=$((failed + 1))
+  fi
+elif [ "${CI:-}" = "true" ]; then
+  problems+=("the Dovecot 2.4 oracle needs root to be built (tests/testbeds/dovecot24.sh build)")
+  failed=$((failed + 1))
+else
+  echo "test.sh: not root, so the Dovecot 2.4 oracle is not built; the tests that need it will fail" >&2
 fi
 
 if ! ./build.sh; then

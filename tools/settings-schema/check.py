@@ -3,6 +3,12 @@
 
 Usage:
     python3 tools/settings-schema/check.py src/ConfigAnalyzer/Settings/dovecot-2.3.19.settings.yaml
+    python3 tools/settings-schema/check.py src/ConfigAnalyzer/Settings/dovecot-2.4.1.settings.yaml
+
+A 2.4 schema is checked against doveconf 2.4.1 from the chroot (tests/testbeds/dovecot24.sh; DOVECONF as in
+generate24.py): its settings as below (2.4 has no sections: filters only scope the same keys), every filter is
+accepted in its form, and the settings history matches the changes doveconf counts for an older
+dovecot_config_version.
 
 Checks (all against `doveconf -c <tmp config>`, so /etc/dovecot is not used):
   * every setting printed by `doveconf -a` (root, built-in service instances
@@ -136,6 +142,7 @@ def parse_yaml(text):
 
 # The same doveconf runner and unquoting as the generator, so the two read doveconf alike.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generate  # noqa: E402
 from generate import run_doveconf as doveconf, unquote_value as unquote  # noqa: E402
 
 
@@ -175,6 +182,8 @@ ERROR_CLASS = {
     "port": "Invalid port number",
     "enum": "Invalid value",
 }
+# 2.4's own types.
+ERROR_CLASS_24 = {"uintmax": "Invalid number", "strlist": "Setting is a string list"}
 # Valid values that doveconf prints back unchanged.
 SAMPLE = {"bool": "yes", "uint": "7", "octal": "0700", "time": "7 secs",
           "time_msecs": "7 ms", "size": "7 k", "port": "1234", "string": "zzalias",
@@ -367,11 +376,18 @@ def type_probes(schema):
                 if target.get("type") == "enum":
                     val = target["values"][-1]
                 jobs.append((label + " (alias of %s)" % s["of"], "%s%s%s = %s\n%s" % (pre, ind, k, val, suf),
-                             ("ok", s["of"], val)))
+                             "Panic" if s.get("doveconf_panics") == "true" else ("ok", s["of"], val)))
                 continue
-            if k == name_key:
+            if k == name_key or k == "dovecot_config_version":
                 continue
+            if t in ("strlist", "boollist"):
+                # 2.4's lists, in their block form: a strlist keeps any key and value, a boollist only booleans.
+                conf = "%s%s%s {\n%s  zzkey = zzinvalid\n%s}\n%s" % (pre, ind, k, ind, ind, suf)
+                jobs.append((label + " (%s block)" % t, conf,
+                             ("ok", "zzkey", "zzinvalid") if t == "strlist" else "Invalid boolean value"))
             conf = "%s%s%s = zzinvalid\n%s" % (pre, ind, k, suf)
+            if t == "boollist":
+                continue
             if t in ERROR_CLASS:
                 jobs.append((label + " (%s invalid)" % t, conf, ERROR_CLASS[t]))
             else:
@@ -385,7 +401,7 @@ def type_probes(schema):
                     jobs.append((label + " (enum %s)" % v, "%s%s%s = %s\n%s" % (pre, ind, k, v, suf),
                                  ("accept", k, v)))
     add(schema["settings"], "", "", "", "")
-    for path, sec in all_sections(schema["sections"]):
+    for path, sec in all_sections(schema.get("sections")):
         if sec["kind"] == "strlist":
             continue
         pre, suf, ind = wrap_path(schema["sections"], path)
@@ -396,7 +412,7 @@ def type_probes(schema):
 def run_job(job):
     label, conf, expect = job
     rc, out, err = doveconf(["-n", "-P"], conf)
-    ferr = "\n".join(l for l in err.split("\n") if "Fatal" in l and "line" in l)
+    ferr = "\n".join(l for l in err.split("\n") if ("Fatal" in l and "line" in l) or "Panic:" in l)
     if expect is None:
         for e in TYPE_ERRORS:
             if e in ferr:
@@ -410,28 +426,108 @@ def run_job(job):
             tree = parse_dump(out)
             found = [False]
 
-            def walk(b):
-                if b.settings.get(key) == val:
-                    found[0] = True
+            def walk(b, path):
+                # 2.4's doveconf -n prints a key whose prefix names a filter inside it: virtual_max_open_mailboxes = 7
+                # as virtual { max_open_mailboxes = 7 }.
+                for i in range(len(path) + 1):
+                    if b.settings.get(key[len("_".join(path[i:])) + 1:] if path[i:] else key) == val \
+                            and (not path[i:] or key.startswith("_".join(path[i:]) + "_")):
+                        found[0] = True
                 for c in b.blocks:
-                    walk(c)
-            walk(tree)
+                    walk(c, path + [c.stype])
+            walk(tree, [])
             if not found[0]:
-                return "%s: not stored under %s" % (label, key)
+                return "%s: not stored under %s (exit %d; stdout %r; stderr %r)" % (label, key, rc, out[-300:], err[-300:])
         return None
     if expect not in ferr:
         return "%s: expected '%s', got %r" % (label, expect, ferr or "no error")
     return None
 
 
+def check_defaults24(schema):
+    """2.4: every setting doveconf -a prints has its default; the hidden ones answer by name; filters and history."""
+    settings = schema["settings"]
+    rc, out, err = doveconf(["-a"], "")
+    if rc != 0:
+        fail("doveconf -a of the minimal 2.4 config failed: %s" % err.strip())
+    dump = parse_dump(out)
+    for k, v in dump.settings.items():
+        count("settings printed by -a")
+        s = settings.get(k)
+        if s is None:
+            fail("%s (= %r) missing from schema" % (k, v))
+        elif s.get("default") != v:
+            fail("%s default %r, doveconf prints %r" % (k, s.get("default"), v))
+    if dump.blocks:
+        fail("doveconf -a of the minimal config prints filters: %s" % [b.stype for b in dump.blocks])
+    hidden, unprinted = [], []
+    for k, s in settings.items():
+        if s["type"] == "alias" or k in dump.settings:
+            if s.get("hidden") == "true" and k in dump.settings:
+                count("hidden settings that -a prints anyway")
+            continue
+        (hidden if s.get("hidden") == "true" else unprinted).append(k)
+    if hidden:
+        got = parse_dump(doveconf(hidden, "")[1]).settings
+        for k in hidden:
+            count("hidden settings checked via doveconf <name>")
+            if got.get(k) != settings[k]["default"]:
+                fail("hidden %s: doveconf %s prints %r, schema default %r" % (k, k, got.get(k), settings[k]["default"]))
+    for k in unprinted:
+        count("unprinted settings checked")
+        if k == "dovecot_config_version":
+            continue
+        rc, out, err = doveconf(["-n"], "%s = zzprobe\n" % k)
+        if "%s = zzprobe" % k not in out:
+            fail("%s neither printed by -a nor hidden, and not accepted: %s" % (k, err.strip()))
+
+    def unknown(conf):
+        return "Unknown section name" in doveconf(["-n"], conf)[2]
+    if not unknown("zzfilter {\n}\n"):
+        fail("doveconf accepts an unknown filter name: the filter probe below would prove nothing")
+    for name, f in sorted(schema["filters"].items()):
+        count("filters accepted")
+        conf = "%s {\n}\n" % name if f["kind"] in ("name", "config") and name != "protocol" else "%s zzprobe {\n}\n" % name
+        if name in ("local", "remote"):
+            conf = "%s 127.0.0.1 {\n}\n" % name
+        if unknown(conf):
+            fail("filter %s refused by doveconf as an unknown section" % name)
+
+    # The history: doveconf counts the default changes an older dovecot_config_version keeps.
+    history = (schema.get("history") or {}).get("defaults") or {}
+    versions = sorted({h["version"] for h in history.values()})
+    header = "dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\n"
+    rc, out, err = run_raw(["-n"], header)
+    m = re.search(r"^# (\d+) default setting changes? since version 2\.4\.0$", out, re.M)
+    want = sum(1 for h in history.values() if [int(x) for x in h["version"].split(".")] > [2, 4, 0])
+    count("history versions", len(versions))
+    if (int(m.group(1)) if m else 0) != want:
+        fail("history: doveconf counts %s default changes since 2.4.0, the schema %d" % (m.group(1) if m else "no", want))
+
+
+def run_raw(args, conf_text):
+    """doveconf on exactly conf_text (without the version header every other probe gets)."""
+    saved, generate.CONF_HEADER = generate.CONF_HEADER, ""
+    try:
+        return doveconf(args, conf_text)
+    finally:
+        generate.CONF_HEADER = saved
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: check.py SCHEMA.yaml")
     schema = parse_yaml(open(sys.argv[1], encoding="utf-8").read())
-    for key in ("dovecot", "settings", "sections"):
+    v24 = str(schema.get("dovecot", "")).startswith("2.4")
+    for key in ("dovecot", "settings", "filters" if v24 else "sections"):
         if key not in schema:
             sys.exit("check.py: schema lacks top-level key %r" % key)
-    check_defaults(schema)
+    if v24:
+        import generate24  # noqa: F401  (points the shared doveconf runner at 2.4.1, with its version header)
+        ERROR_CLASS.update(ERROR_CLASS_24)
+        check_defaults24(schema)
+    else:
+        check_defaults(schema)
     jobs = type_probes(schema)
     with ThreadPoolExecutor(max_workers=8) as ex:
         for (label, _, expect), res in zip(jobs, ex.map(run_job, jobs)):
@@ -441,10 +537,11 @@ def main():
     types = {}
     for s in schema["settings"].values():
         types[s["type"]] = types.get(s["type"], 0) + 1
-    print("schema: dovecot %s, %d root settings (%s), %d root section types"
+    print("schema: dovecot %s, %d root settings (%s), %d root section types, %d filters"
           % (schema["dovecot"], len(schema["settings"]),
-             ", ".join("%s %d" % kv for kv in sorted(types.items())), len(schema["sections"])))
-    for path, sec in all_sections(schema["sections"]):
+             ", ".join("%s %d" % kv for kv in sorted(types.items())), len(schema.get("sections") or {}),
+             len(schema.get("filters") or {})))
+    for path, sec in all_sections(schema.get("sections")):
         print("  section %-30s kind %-7s %3d settings%s" % (
             "/".join(path), sec["kind"], len(sec.get("settings") or {}),
             ", %d built-in instances" % len(sec["instances"]) if sec.get("instances") else ""))

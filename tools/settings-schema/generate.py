@@ -23,13 +23,16 @@ Only the Python standard library is used. Diagnostics go to stderr.
 """
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
 
 DOVECOT_VERSION = "2.3.19.1"
 SRC = os.environ.get("DOVECOT_SRC", "/work/dovecot-src")
-DOVECONF = os.environ.get("DOVECONF", "doveconf")
+DOVECONF = os.environ.get("DOVECONF", "doveconf")  # a command line: "tests/testbeds/dovecot24.sh doveconf" runs 2.4's
+# Prepended to every probe config: 2.4 refuses a config without dovecot_config_version and dovecot_storage_version.
+CONF_HEADER = ""
 
 TYPE_NAMES = {
     "BOOL": "bool", "UINT": "uint", "UINT_OCT": "octal", "TIME": "time",
@@ -178,12 +181,13 @@ def c_string(expr):
 
 
 class Define:
-    def __init__(self, type_, key, field=None, hidden=False, list_info=None):
+    def __init__(self, type_, key, field=None, hidden=False, list_info=None, extra=None):
         self.type = type_        # BOOL..ENUM, or SET_DEFLIST/_UNIQUE/STRLIST/ALIAS
         self.key = key
         self.field = field
         self.hidden = hidden
         self.list_info = list_info
+        self.extra = extra or {}  # every .field = value of a { } entry (2.4: filter_array_field_name, required_setting)
 
 
 class Info:
@@ -194,6 +198,8 @@ class Info:
         self.defines = None
         self.defaults = None
         self.type_field = None
+        self.set_name = None          # 2.4: .name
+        self.default_settings = None  # 2.4: .default_settings, a setting_keyvalue array
 
 
 def parse_define_entry(entry, macros):
@@ -201,6 +207,8 @@ def parse_define_entry(entry, macros):
     if m and m.group(1) in macros:
         mac = macros[m.group(1)]
         args = [a.strip() for a in split_top(m.group(2))]
+        if mac["kind"] == "expand":
+            return parse_define_entry(expand_macro(mac, args), macros)
         if mac["kind"] == "def":
             t, name = args
             hidden = t.endswith("_HIDDEN")
@@ -238,10 +246,21 @@ def parse_define_entry(entry, macros):
         if t.startswith("SET_") and t[4:] in TYPE_NAMES:
             t = t[4:]
         return Define(t, c_string(d["key"]), field=field, hidden=hidden,
-                      list_info=info.lstrip("&").strip() if info else None)
+                      list_info=info.lstrip("&").strip() if info else None, extra=d)
     if entry == "SETTING_DEFINE_LIST_END":
         return None
     raise ValueError("unparsed setting_define entry: %r" % entry)
+
+
+def expand_macro(mac, args):
+    """A function-like #define applied to args, with # (stringify) and ## (paste) as the preprocessor does them."""
+    body = mac["body"]
+    for p, a in zip(mac["params"], args):
+        body = re.sub(r"(?<!#)#\s*%s\b" % re.escape(p), lambda _: '"%s"' % a, body)
+        body = re.sub(r"\s*##\s*%s\b" % re.escape(p), lambda _: a, body)
+        body = re.sub(r"\b%s\s*##\s*" % re.escape(p), lambda _: a, body)
+        body = re.sub(r"\b%s\b" % re.escape(p), lambda _: a, body)
+    return body.strip()
 
 
 def parse_file(path):
@@ -265,13 +284,17 @@ def parse_file(path):
         if kind == "macro":
             name, body = m.group(1), m.group(3).replace("\\\n", " ")
             mm = re.search(r"SETTING_DEFINE_STRUCT_##type\s*\(\s*(\"[^\"]*\")?\s*#name", body)
-            if mm:
+            if mm and re.sub(r"\s", "", m.group(2)) == "type,name":
                 macros[name] = {"kind": "def",
                                 "prefix": c_string(mm.group(1)) if mm.group(1) else ""}
                 continue
             mm = re.search(r"\.type\s*=\s*(SET_\w+)", body)
             if mm:
                 macros[name] = {"kind": "list", "settype": mm.group(1)}
+            elif "SETTING_DEFINE_STRUCT_" in body:
+                # 2.4's other shapes: DEF(type, field) with #field, DEFN(type, field, name), DEF_SECS(name), prefixes
+                # from macros (FTS_FILTER"_"#name): expanded as written.
+                macros[name] = {"kind": "expand", "params": [x.strip() for x in m.group(2).split(",")], "body": body}
             continue
         start = m.end() - 1
         end = match_brace(text, start)
@@ -296,6 +319,10 @@ def parse_file(path):
                     info.defines = v
                 elif k == "defaults":
                     info.defaults = v.lstrip("&").strip()
+                elif k == "name":
+                    info.set_name = c_string(v)
+                elif k == "default_settings":
+                    info.default_settings = v.lstrip("&").strip()
                 elif k == "type_offset":
                     mo = re.search(r"offsetof\s*\([^,]+,\s*(\w+)\s*\)", v)
                     info.type_field = mo.group(1) if mo else None
@@ -310,14 +337,19 @@ def parse_file(path):
     return defines, infos, structs
 
 
-def load_source():
-    if not os.path.isdir(os.path.join(SRC, "src", "lib-settings")):
+def load_source(every_c_file=False):
+    """every_c_file: 2.4 defines settings in drivers' own files too (auth/passdb-pam.c, lib-dict/dict-file.c, ...),
+    not only in *settings.c; its tests are left out."""
+    # Pigeonhole's tree (2.4) has no lib-settings of its own.
+    if not os.path.isdir(os.path.join(SRC, "src", "lib-settings" if not every_c_file else "")):
         sys.exit("generate.py: Dovecot source not found at %s (set DOVECOT_SRC to an "
                  "unpacked dovecot %s source tree)" % (SRC, DOVECOT_VERSION))
     files = []
     for root, _, names in os.walk(os.path.join(SRC, "src")):
         for n in names:
             if n.endswith("settings.c") and n != "all-settings.c":
+                files.append(os.path.join(root, n))
+            elif every_c_file and n.endswith(".c") and not n.startswith("test-"):
                 files.append(os.path.join(root, n))
     files.sort()
     load_string_macros()
@@ -335,8 +367,8 @@ def load_source():
 
 
 class Src:
-    def __init__(self):
-        self.defines, self.infos, self.structs = load_source()
+    def __init__(self, every_c_file=False):
+        self.defines, self.infos, self.structs = load_source(every_c_file)
 
     def info(self, name, near_file=None):
         cands = self.infos.get(name, [])
@@ -374,10 +406,10 @@ class Src:
 
 def run_doveconf(args, conf_text=""):
     with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as f:
-        f.write(conf_text)
+        f.write(CONF_HEADER + conf_text)
         path = f.name
     try:
-        p = subprocess.run([DOVECONF, "-c", path] + args, stdout=subprocess.PIPE,
+        p = subprocess.run(shlex.split(DOVECONF) + ["-c", path] + args, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, universal_newlines=True)
     except FileNotFoundError:
         sys.exit("generate.py: doveconf not found (set DOVECONF)")

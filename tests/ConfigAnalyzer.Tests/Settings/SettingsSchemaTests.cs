@@ -91,4 +91,16 @@ public sealed class SettingsSchemaCheckerTests
         Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
         Assert.Contains("OK: schema matches doveconf", result.Stdout, StringComparison.Ordinal);
     }
+
+    /// <summary>The 2.4.1 schema against doveconf 2.4.1 in the chroot: every default, type, filter and the settings history.</summary>
+    [Fact]
+    public void Checker_agrees_with_doveconf_2_4()
+    {
+        Doveconf24.EnsureBuilt();
+        var result = Doveconf.RunProgram("python3", Corpus.RepositoryRoot, null, TimeSpan.FromMinutes(5),
+            "tools/settings-schema/check.py", "src/ConfigAnalyzer/Settings/dovecot-2.4.1.settings.yaml");
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.Contains("schema: dovecot 2.4.1,", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("OK: schema matches doveconf", result.Stdout, StringComparison.Ordinal);
+    }
 }

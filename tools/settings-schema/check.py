@@ -245,6 +245,29 @@ def find_block(tree, path):
 
 # ------------------------------------------------------------ checks
 
+def check_hidden(settings, dump, hidden_printed_is_error):
+    """Hidden settings answer their default by name (doveconf <name>); returns the settings -a does not print and
+    that are not hidden (NULL defaults), for the caller to probe. 2.3's -a never prints a hidden setting; 2.4's
+    does for some, which is only counted."""
+    hidden, unprinted = [], []
+    for k, s in settings.items():
+        if s["type"] == "alias" or k in dump.settings:
+            if s.get("hidden") == "true" and k in dump.settings:
+                if hidden_printed_is_error:
+                    fail("%s marked hidden but printed by doveconf -a" % k)
+                else:
+                    count("hidden settings that -a prints anyway")
+            continue
+        (hidden if s.get("hidden") == "true" else unprinted).append(k)
+    if hidden:
+        got = parse_dump(doveconf(hidden, "")[1]).settings
+        for k in hidden:
+            count("hidden settings checked via doveconf <name>")
+            if got.get(k) != settings[k]["default"]:
+                fail("hidden %s: doveconf %s prints %r, schema default %r" % (k, k, got.get(k), settings[k]["default"]))
+    return unprinted
+
+
 # As in generate.py: settings whose printed value an installed binary computes (Pigeonhole's managesieve).
 COMPUTED_BY_BINARY = ("managesieve_sieve_capability", "managesieve_notify_capability")
 
@@ -266,20 +289,7 @@ def check_defaults(schema):
                 fail("root %s: computed by an installed binary, schema default must be empty, not %r" % (k, s.get("default")))
         elif s.get("default") != v:
             fail("root %s default %r, doveconf prints %r" % (k, s.get("default"), v))
-    hidden, unprinted = [], []
-    for k, s in settings.items():
-        if s["type"] == "alias" or k in dump.settings:
-            if s.get("hidden") == "true" and k in dump.settings:
-                fail("%s marked hidden but printed by doveconf -a" % k)
-            continue
-        (hidden if s.get("hidden") == "true" else unprinted).append(k)
-    if hidden:
-        got = parse_dump(doveconf(hidden, "")[1]).settings
-        for k in hidden:
-            count("hidden settings checked via doveconf <name>")
-            if got.get(k) != settings[k]["default"]:
-                fail("hidden %s: doveconf %s prints %r, schema default %r"
-                     % (k, k, got.get(k), settings[k]["default"]))
+    unprinted = check_hidden(settings, dump, hidden_printed_is_error=True)
     for k in unprinted:
         count("unprinted (NULL default) settings accepted")
         rc, out, err = doveconf(["-n"], "%s = zzprobe\n" % k)
@@ -460,19 +470,7 @@ def check_defaults24(schema):
             fail("%s default %r, doveconf prints %r" % (k, s.get("default"), v))
     if dump.blocks:
         fail("doveconf -a of the minimal config prints filters: %s" % [b.stype for b in dump.blocks])
-    hidden, unprinted = [], []
-    for k, s in settings.items():
-        if s["type"] == "alias" or k in dump.settings:
-            if s.get("hidden") == "true" and k in dump.settings:
-                count("hidden settings that -a prints anyway")
-            continue
-        (hidden if s.get("hidden") == "true" else unprinted).append(k)
-    if hidden:
-        got = parse_dump(doveconf(hidden, "")[1]).settings
-        for k in hidden:
-            count("hidden settings checked via doveconf <name>")
-            if got.get(k) != settings[k]["default"]:
-                fail("hidden %s: doveconf %s prints %r, schema default %r" % (k, k, got.get(k), settings[k]["default"]))
+    unprinted = check_hidden(settings, dump, hidden_printed_is_error=False)
     for k in unprinted:
         count("unprinted settings checked")
         if k == "dovecot_config_version":

@@ -12,6 +12,12 @@ using MailStorage.Core.Locking;
 // against the C loop (lockloop bench) on the same folder, per method; then the release-to-acquire latency: how long
 // after a holder releases does a waiter blocked in FileLocks.Lock get the lock (holder a thread of this process, or a
 // C process), next to a C waiter blocked in F_SETLKW / flock.
+// LockBench fairness <dir> <lockloop binary> [acquisitions] [writers]: see Fairness.cs (bench/lock-fairness.sh).
+if (args.Length > 0 && args[0] == "fairness")
+{
+    return Fairness.Run(args[1..]);
+}
+
 string dir = args.Length > 0 ? args[0] : "/tmp";
 string lockloop = args.Length > 1 ? args[1] : throw new ArgumentException("usage: LockBench <dir> <lockloop binary> [pairs]");
 int pairs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 400_000;

@@ -4,7 +4,11 @@
  *                               (open O_EXCL + write pid:host + close + unlink), N/4 of those.
  *   lockloop hold METHOD FILE MS   takes the lock (blocking), prints "locked", holds MS ms, prints "released <ns>"
  *                               (CLOCK_MONOTONIC, the clock of .NET's Stopwatch) right before unlocking.
- *   lockloop wait METHOD FILE   blocks in F_SETLKW / flock(LOCK_EX) and prints "acquired <ns>" when it gets the lock. */
+ *   lockloop wait METHOD FILE   blocks in F_SETLKW / flock(LOCK_EX) and prints "acquired <ns>" when it gets the lock.
+ *   lockloop writer METHOD FILE a Dovecot-like writer, forever: blocking lock (classic fcntl F_SETLKW or flock),
+ *                               hold 5 ms, release, pause 1 ms (bench/lock-fairness.sh).
+ *   lockloop contend METHOD FILE N   the blocked C waiter of the fairness run: N times, lock (blocking) and print how
+ *                               long it waited in microseconds, hold 5 ms, release, pause 1 ms. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -102,6 +106,21 @@ int main(int argc, char **argv) {
         unlock(argv[2], fd);
         return 0;
     }
-    fprintf(stderr, "usage: lockloop bench DIR N | hold METHOD FILE MS | wait METHOD FILE\n");
+    if (argc >= 4 && strcmp(argv[1], "writer") == 0) {
+        int fd = open(argv[3], O_RDWR);
+        printf("ready\n"); fflush(stdout);
+        for (;;) { lock_blocking(argv[2], fd); usleep(5000); unlock(argv[2], fd); usleep(1000); }
+    }
+    if (argc >= 5 && strcmp(argv[1], "contend") == 0) {
+        int fd = open(argv[3], O_RDWR), n = atoi(argv[4]);
+        for (int i = 0; i < n; i++) {
+            long long t = now_ns();
+            lock_blocking(argv[2], fd);
+            printf("%.0f\n", (now_ns() - t) / 1000.0); fflush(stdout);
+            usleep(5000); unlock(argv[2], fd); usleep(1000);
+        }
+        return 0;
+    }
+    fprintf(stderr, "usage: lockloop bench DIR N | hold METHOD FILE MS | wait METHOD FILE | writer METHOD FILE | contend METHOD FILE N\n");
     return 2;
 }

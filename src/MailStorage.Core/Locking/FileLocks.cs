@@ -9,7 +9,8 @@ namespace MailStorage.Core.Locking;
 /// <summary>
 /// Locks files the way Dovecot does (fcntl, flock, dotlock), and finds who holds them. A busy lock is an outcome, not
 /// an exception. fcntl and flock waits block in the kernel as Dovecot's do (<see cref="KernelLockWait"/>; on FUSE they
-/// poll, 1 ms growing 1.5x to 100 ms); dotlock waits retry with Dovecot's back-off (0.1-0.2 s growing to 3 s). Every
+/// poll, 1 ms growing 1.5x to 100 ms); dotlock waits are woken by inotify when the lock is removed on a local
+/// filesystem (<see cref="DotlockWatch"/>) and otherwise retry with Dovecot's back-off (0.1-0.2 s growing to 3 s). Every
 /// wait honours its timeout and its cancellation token, and wakes at once when another thread of this process
 /// releases a lock.
 /// </summary>
@@ -370,6 +371,8 @@ public static class FileLocks
                 return new LockAttempt(LockOutcome.Acquired, held, null, TimeSpan.Zero, path, LockMethod.Dotlock, timeout);
             }
 
+            // Armed before the first look at the lock, so a removal after that look is never missed.
+            using var watch = wait ? DotlockWatch.TryCreate(Dotlock.LockPathOf(path)) : null;
             var inspector = new DotlockInspector(path, options.Hostname, options.DotlockStaleTimeout);
             using var waiter = new LockWait(wait ? timeout : TimeSpan.Zero, RandomPause(), DotlockMaxDelay, cancellationToken);
             int attemptsAfterDeadline = 0;
@@ -406,7 +409,7 @@ public static class FileLocks
 
                         // Look again no later than when the lock becomes old enough for its pid to be read, or
                         // for it to be stale.
-                        waiter.Sleep(inspector.NextVerdictChange() is double at ? TimeSpan.FromSeconds(Math.Max(0.01, at - DotlockInspector.Now() + 0.01)) : null);
+                        waiter.Sleep(inspector.NextVerdictChange() is double at ? TimeSpan.FromSeconds(Math.Max(0.01, at - DotlockInspector.Now() + 0.01)) : null, watch);
                         break;
                 }
 

@@ -12,7 +12,7 @@ namespace MailStorage.Core.Tests.Locking;
 
 /// <summary>
 /// fcntl and flock waits blocked in the kernel (issue 15): fair against Dovecot-like blocked writers, and a timeout or
-/// a cancel leaves no thread, descriptor or lock behind.
+/// a cancel leaves no thread, descriptor or lock behind; dotlock waits woken by inotify.
 /// </summary>
 [Collection(TimingSensitive.Name)]
 public sealed class KernelLockWaitTests : IDisposable
@@ -172,6 +172,39 @@ time.sleep(5)
 
         latencies.Sort();
         Assert.True(latencies[2] < 10, "median release -> acquire " + latencies[2] + " ms: " + string.Join(", ", latencies));
+    }
+
+    [Fact]
+    public void A_dotlock_wait_is_woken_by_the_locks_removal_on_a_local_filesystem()
+    {
+        string path = folder.File("dovecot.index.log");
+        var options = new LockOptions { Method = LockMethod.Dotlock };
+        var latencies = new List<double>();
+        for (int i = 0; i < 5; i++)
+        {
+            // Another process holds the dotlock (live pid, this host) for 700 ms: a polling wait sleeps 0.1-0.2 s
+            // growing 1.5x by then.
+            var child = folder.Python("""
+import os, socket, sys, time
+fd = os.open(sys.argv[1] + '.lock', os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+os.write(fd, ('%d:%s' % (os.getpid(), sys.argv[2])).encode()); os.close(fd)
+print('ready', flush=True)
+time.sleep(0.7)
+print(time.monotonic_ns(), flush=True)
+os.unlink(sys.argv[1] + '.lock')
+time.sleep(5)
+""", path, options.Hostname);
+            var attempt = FileLocks.Lock(path, options, TimeSpan.FromSeconds(10), CancellationToken.None);
+            long got = Stopwatch.GetTimestamp();
+            Assert.Equal(LockOutcome.Acquired, attempt.Outcome);
+            attempt.Lock!.Release();
+            long released = long.Parse(child.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
+            child.Kill();
+            latencies.Add((got - released) / 1_000_000.0);
+        }
+
+        latencies.Sort();
+        Assert.True(latencies[2] < 20, "median removal -> acquire " + latencies[2] + " ms: " + string.Join(", ", latencies));
     }
 
     private void StartWriter(string path, LockMethod method) =>

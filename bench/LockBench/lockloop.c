@@ -1,6 +1,8 @@
 /* The C side of bench/lock-bench.sh, compiled by it with cc.
  *   lockloop bench DIR N        lock+unlock pairs per second on DIR/c-bench: classic fcntl (F_SETLK / F_UNLCK),
- *                               flock (LOCK_EX|LOCK_NB / LOCK_UN) on one open descriptor, and full dotlock cycles
+ *                               flock (LOCK_EX|LOCK_NB / LOCK_UN) on one open descriptor, each also with a stat of
+ *                               the path between lock and unlock (the replaced-file check), the same with OFD locks
+ *                               (F_OFD_SETLK, the engine's calls), and full dotlock cycles
  *                               (open O_EXCL + write pid:host + close + unlink), N/4 of those.
  *   lockloop hold METHOD FILE MS   takes the lock (blocking), prints "locked", holds MS ms, prints "released <ns>"
  *                               (CLOCK_MONOTONIC, the clock of .NET's Stopwatch) right before unlocking.
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +58,36 @@ int main(int argc, char **argv) {
                 flock(fd, LOCK_UN);
             }
             double flock_rate = n / ((now_ns() - t) / 1e9);
+            /* The same pairs with the replaced-file check the engine makes (and Dovecot: file_wait_lock then stat). */
+            struct stat st;
+            t = now_ns();
+            for (long i = 0; i < n; i++) {
+                l.l_type = F_WRLCK; if (fcntl(fd, F_SETLK, &l) < 0) { perror("fcntl"); return 1; }
+                if (stat(path, &st) < 0) { perror("stat"); return 1; }
+                l.l_type = F_UNLCK; fcntl(fd, F_SETLK, &l);
+            }
+            double fcntl_check_rate = n / ((now_ns() - t) / 1e9);
+            /* The calls the engine makes: OFD locks (F_OFD_SETLK), with and without the check. */
+            t = now_ns();
+            for (long i = 0; i < n; i++) {
+                l.l_type = F_WRLCK; if (fcntl(fd, F_OFD_SETLK, &l) < 0) { perror("fcntl"); return 1; }
+                l.l_type = F_UNLCK; fcntl(fd, F_OFD_SETLK, &l);
+            }
+            double ofd_rate = n / ((now_ns() - t) / 1e9);
+            t = now_ns();
+            for (long i = 0; i < n; i++) {
+                l.l_type = F_WRLCK; if (fcntl(fd, F_OFD_SETLK, &l) < 0) { perror("fcntl"); return 1; }
+                if (stat(path, &st) < 0) { perror("stat"); return 1; }
+                l.l_type = F_UNLCK; fcntl(fd, F_OFD_SETLK, &l);
+            }
+            double ofd_check_rate = n / ((now_ns() - t) / 1e9);
+            t = now_ns();
+            for (long i = 0; i < n; i++) {
+                if (flock(fd, LOCK_EX | LOCK_NB) < 0) { perror("flock"); return 1; }
+                if (stat(path, &st) < 0) { perror("stat"); return 1; }
+                flock(fd, LOCK_UN);
+            }
+            double flock_check_rate = n / ((now_ns() - t) / 1e9);
             t = now_ns();
             for (long i = 0; i < n / 4; i++) {
                 int lfd = open(lockpath, O_RDWR | O_CREAT | O_EXCL, 0666);
@@ -64,7 +97,8 @@ int main(int argc, char **argv) {
                 unlink(lockpath);
             }
             double dotlock_rate = (n / 4) / ((now_ns() - t) / 1e9);
-            if (round == 1) printf("fcntl %.0f\nflock %.0f\ndotlock %.0f\n", fcntl_rate, flock_rate, dotlock_rate);
+            if (round == 1) printf("fcntl %.0f\nflock %.0f\nfcntl_check %.0f\nflock_check %.0f\nofd %.0f\nofd_check %.0f\ndotlock %.0f\n",
+                                  fcntl_rate, flock_rate, fcntl_check_rate, flock_check_rate, ofd_rate, ofd_check_rate, dotlock_rate);
         }
         close(fd);
         unlink(path);

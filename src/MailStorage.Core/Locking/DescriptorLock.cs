@@ -120,7 +120,7 @@ internal abstract class DescriptorLock : IFileLock
         short type = mode == LockMode.Shared ? Libc.F_RDLCK : Libc.F_WRLCK;
         bool needWrite = kind != Libc.LockKind.Flock && mode == LockMode.Exclusive;
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        for (int round = 0; ; round++)
+        for (int round = 0; ;)
         {
             TimeSpan left = Timeout.InfiniteTimeSpan;
             if (timeout != Timeout.InfiniteTimeSpan)
@@ -152,6 +152,11 @@ internal abstract class DescriptorLock : IFileLock
             if (!granted)
             {
                 DescriptorPool.Return(descriptor);
+                if (left > TimeSpan.Zero && System.Diagnostics.Stopwatch.GetElapsedTime(start) < timeout)
+                {
+                    continue; // the event's clock counts whole milliseconds: never give up before the deadline
+                }
+
                 return null;
             }
 
@@ -162,7 +167,7 @@ internal abstract class DescriptorLock : IFileLock
 
             _ = Libc.TryLock(descriptor.Fd, kind, Libc.F_UNLCK, path);
             descriptor.Close();
-            if (round == 10)
+            if (++round == 11)
             {
                 throw new IOException("Could not lock " + path + ": it was replaced again every time it was locked (10 times).");
             }

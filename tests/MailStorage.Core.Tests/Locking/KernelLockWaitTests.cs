@@ -112,6 +112,43 @@ while True:
 
     [Theory]
     [MemberData(nameof(KernelMethods))]
+    public void A_blocked_wait_ends_within_50_ms_of_its_timeout_or_its_cancel(LockMethod method)
+    {
+        string path = folder.File("dovecot.index.log");
+        var options = new LockOptions { Method = method };
+        using var holder = FileLocks.TryLock(path, options).Lock!;
+        var lateAfterTimeout = new List<double>();
+        var lateAfterCancel = new List<double>();
+        for (int i = 0; i < 5; i++)
+        {
+            var attempt = FileLocks.Lock(path, options, TimeSpan.FromMilliseconds(200), CancellationToken.None);
+            Assert.Equal(LockOutcome.TimedOut, attempt.Outcome);
+            lateAfterTimeout.Add(attempt.Waited.TotalMilliseconds - 200);
+
+            using var cancel = new CancellationTokenSource();
+            long cancelledAt = 0;
+            var canceller = new Thread(() =>
+            {
+                Thread.Sleep(200);
+                cancelledAt = Stopwatch.GetTimestamp();
+                cancel.Cancel();
+            });
+            canceller.Start();
+            Assert.ThrowsAny<OperationCanceledException>(() => FileLocks.Lock(path, options, TimeSpan.FromSeconds(30), cancel.Token));
+            long endedAt = Stopwatch.GetTimestamp();
+            canceller.Join();
+            lateAfterCancel.Add(Stopwatch.GetElapsedTime(cancelledAt, endedAt).TotalMilliseconds);
+        }
+
+        // The median, so that one descheduling on a loaded two-core machine does not decide.
+        lateAfterTimeout.Sort();
+        lateAfterCancel.Sort();
+        Assert.InRange(lateAfterTimeout[2], 0, 50);
+        Assert.InRange(lateAfterCancel[2], 0, 50);
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelMethods))]
     public void A_lock_granted_just_as_the_wait_is_cancelled_is_released_at_once(LockMethod method)
     {
         string path = folder.File("dovecot.index.log");

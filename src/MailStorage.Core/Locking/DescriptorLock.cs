@@ -152,11 +152,6 @@ internal abstract class DescriptorLock : IFileLock
             if (!granted)
             {
                 DescriptorPool.Return(descriptor);
-                if (left > TimeSpan.Zero && System.Diagnostics.Stopwatch.GetElapsedTime(start) < timeout)
-                {
-                    continue; // the event's clock counts whole milliseconds: never give up before the deadline
-                }
-
                 return null;
             }
 

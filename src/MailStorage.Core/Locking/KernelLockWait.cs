@@ -57,7 +57,15 @@ internal static class KernelLockWait
         bool cancelled = false;
         try
         {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
             finished = waiter.Done.Wait(timeout, cancellationToken);
+
+            // The event counts whole milliseconds and may end a little early: never give up before the deadline.
+            TimeSpan left;
+            while (!finished && timeout != Timeout.InfiniteTimeSpan && (left = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(start)) > TimeSpan.Zero)
+            {
+                finished = waiter.Done.Wait((int)Math.Ceiling(left.TotalMilliseconds), cancellationToken);
+            }
         }
         catch (OperationCanceledException)
         {

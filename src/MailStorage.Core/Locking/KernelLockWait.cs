@@ -24,7 +24,7 @@ internal static class KernelLockWait
     /// <summary>The name of the worker threads (a task's comm in /proc shows its first 15 characters).</summary>
     internal const string ThreadName = "MailStorageLockWait";
 
-    private static readonly Lazy<int> InterruptSignal = new(Libc.ClaimInterruptSignal, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<int> InterruptSignal = new(ClaimSignal, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Whether waits can block in the kernel (a signal to interrupt them could be claimed).</summary>
     public static bool Available => InterruptSignal.Value != 0;
@@ -99,6 +99,23 @@ internal static class KernelLockWait
         }
 
         return finished && waiter.Granted;
+    }
+
+    // A C library without glibc's names (musl, say) leaves the waits polling, as they did before.
+    private static int ClaimSignal()
+    {
+        try
+        {
+            return Libc.ClaimInterruptSignal();
+        }
+        catch (DllNotFoundException)
+        {
+            return 0;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return 0;
+        }
     }
 
     private sealed class Waiter

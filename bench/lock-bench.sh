@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: lock+unlock pairs per second of the locking engine (FileLocks.TryLock + Release, warm, in a tight loop)
-# against a C loop compiled here with cc on the same filesystem: classic fcntl F_SETLK/F_UNLCK and flock on one open
-# descriptor, and full dotlock cycles (open O_EXCL + write pid:host + close + unlink). Prints per method ours/s, C/s
+# against a C loop compiled here with cc on the same filesystem making the same calls: OFD fcntl F_OFD_SETLK/F_UNLCK
+# and flock on one open descriptor, each with and without a stat of the path (the replaced-file check), and full
+# dotlock cycles (open O_EXCL + write pid:host + close + unlink). Prints per method ours/s, C/s
 # and the ratio (goal: at least 0.8), on /tmp and on a tmpfs mounted for the run (needs root; skipped otherwise),
 # then the release-to-acquire latency of a waiter blocked in FileLocks.Lock.
 #   bench/lock-bench.sh [pairs]       (default 400000)

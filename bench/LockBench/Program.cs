@@ -12,6 +12,12 @@ using MailStorage.Core.Locking;
 // against the C loop (lockloop bench) on the same folder, per method; then the release-to-acquire latency: how long
 // after a holder releases does a waiter blocked in FileLocks.Lock get the lock (holder a thread of this process, or a
 // C process), next to a C waiter blocked in F_SETLKW / flock.
+// LockBench fairness <dir> <lockloop binary> [acquisitions] [writers]: see Fairness.cs (bench/lock-fairness.sh).
+if (args.Length > 0 && args[0] == "fairness")
+{
+    return Fairness.Run(args[1..]);
+}
+
 string dir = args.Length > 0 ? args[0] : "/tmp";
 string lockloop = args.Length > 1 ? args[1] : throw new ArgumentException("usage: LockBench <dir> <lockloop binary> [pairs]");
 int pairs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 400_000;
@@ -24,12 +30,13 @@ var c = RunC(lockloop, "bench", dir, pairs.ToString(CultureInfo.InvariantCulture
 string file = Path.Combine(dir, "ours-bench");
 File.WriteAllText(file, string.Empty);
 Console.WriteLine(FormattableString.Invariant($"folder: {dir}   ({pairs} pairs; dotlock {pairs / 4} cycles)"));
-Console.WriteLine("method                           ours/s        C/s   ratio");
+Console.WriteLine("method                           ours/s        C/s   ratio   (C: the same calls; classic F_SETLK: "
+    + FormattableString.Invariant($"{c["fcntl"]:0}/s, with the check {c["fcntl_check"]:0}/s)"));
 foreach (var (label, options, cKey, n) in new (string, LockOptions, string, int)[]
 {
-    ("fcntl (OFD, checks replacement)", new LockOptions { Method = LockMethod.Fcntl }, "fcntl", pairs),
-    ("fcntl (OFD, CheckReplaced=false)", new LockOptions { Method = LockMethod.Fcntl, CheckReplaced = false }, "fcntl", pairs),
-    ("flock (checks replacement)", new LockOptions { Method = LockMethod.Flock }, "flock", pairs),
+    ("fcntl (OFD, checks replacement)", new LockOptions { Method = LockMethod.Fcntl }, "ofd_check", pairs),
+    ("fcntl (OFD, CheckReplaced=false)", new LockOptions { Method = LockMethod.Fcntl, CheckReplaced = false }, "ofd", pairs),
+    ("flock (checks replacement)", new LockOptions { Method = LockMethod.Flock }, "flock_check", pairs),
     ("flock (CheckReplaced=false)", new LockOptions { Method = LockMethod.Flock, CheckReplaced = false }, "flock", pairs),
     ("dotlock (O_EXCL, full cycle)", new LockOptions { Method = LockMethod.Dotlock }, "dotlock", pairs / 4),
 })

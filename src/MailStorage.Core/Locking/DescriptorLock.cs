@@ -110,6 +110,65 @@ internal abstract class DescriptorLock : IFileLock
         }
     }
 
+    /// <summary>
+    /// Waits blocked in the kernel (<see cref="KernelLockWait"/>) up to <paramref name="timeout"/>: the lock and its
+    /// descriptor, or null when the time ran out; cancellation throws, holding nothing. A file replaced while waiting
+    /// is waited for again, in the time left.
+    /// </summary>
+    internal static LockDescriptor? Acquire(string path, Libc.LockKind kind, LockMode mode, bool checkReplaced, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        short type = mode == LockMode.Shared ? Libc.F_RDLCK : Libc.F_WRLCK;
+        bool needWrite = kind != Libc.LockKind.Flock && mode == LockMode.Exclusive;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int round = 0; ;)
+        {
+            TimeSpan left = Timeout.InfiniteTimeSpan;
+            if (timeout != Timeout.InfiniteTimeSpan)
+            {
+                left = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(start);
+                if (left < TimeSpan.Zero)
+                {
+                    left = TimeSpan.Zero;
+                }
+            }
+
+            var descriptor = DescriptorPool.Rent(path, needWrite);
+            bool granted;
+            try
+            {
+                granted = KernelLockWait.Wait(descriptor.Fd, kind, type, path, left, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                DescriptorPool.Return(descriptor);
+                throw;
+            }
+            catch
+            {
+                descriptor.Close();
+                throw;
+            }
+
+            if (!granted)
+            {
+                DescriptorPool.Return(descriptor);
+                return null;
+            }
+
+            if (!checkReplaced || StillNames(path, descriptor))
+            {
+                return descriptor;
+            }
+
+            _ = Libc.TryLock(descriptor.Fd, kind, Libc.F_UNLCK, path);
+            descriptor.Close();
+            if (++round == 11)
+            {
+                throw new IOException("Could not lock " + path + ": it was replaced again every time it was locked (10 times).");
+            }
+        }
+    }
+
     private static bool StillNames(string path, LockDescriptor descriptor) =>
         Libc.NamesFile(path, descriptor.Device, descriptor.Inode, followLinks: true);
 }
@@ -132,9 +191,16 @@ internal sealed class FcntlLock : DescriptorLock
         var descriptor = TryAcquire(path, Libc.LockKind.Ofd, mode, checkReplaced);
         return descriptor == null ? null : new FcntlLock(descriptor, mode);
     }
+
+    /// <summary>Waits blocked in F_OFD_SETLKW up to <paramref name="timeout"/>; null when it ran out.</summary>
+    public static FcntlLock? Acquire(string path, LockMode mode, bool checkReplaced, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var descriptor = Acquire(path, Libc.LockKind.Ofd, mode, checkReplaced, timeout, cancellationToken);
+        return descriptor == null ? null : new FcntlLock(descriptor, mode);
+    }
 }
 
-/// <summary>A flock(2) lock: LOCK_SH when Shared, else LOCK_EX, always with LOCK_NB.</summary>
+/// <summary>A flock(2) lock: LOCK_SH when Shared, else LOCK_EX; with LOCK_NB for an attempt, without it for a wait.</summary>
 internal sealed class FlockLock : DescriptorLock
 {
     private FlockLock(LockDescriptor descriptor, LockMode mode)
@@ -150,6 +216,13 @@ internal sealed class FlockLock : DescriptorLock
     public static FlockLock? TryAcquire(string path, LockMode mode, bool checkReplaced)
     {
         var descriptor = TryAcquire(path, Libc.LockKind.Flock, mode, checkReplaced);
+        return descriptor == null ? null : new FlockLock(descriptor, mode);
+    }
+
+    /// <summary>Waits blocked in flock without LOCK_NB up to <paramref name="timeout"/>; null when it ran out.</summary>
+    public static FlockLock? Acquire(string path, LockMode mode, bool checkReplaced, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var descriptor = Acquire(path, Libc.LockKind.Flock, mode, checkReplaced, timeout, cancellationToken);
         return descriptor == null ? null : new FlockLock(descriptor, mode);
     }
 }

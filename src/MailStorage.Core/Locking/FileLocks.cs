@@ -8,9 +8,11 @@ namespace MailStorage.Core.Locking;
 
 /// <summary>
 /// Locks files the way Dovecot does (fcntl, flock, dotlock), and finds who holds them. A busy lock is an outcome, not
-/// an exception; waiting is a bounded retry with back-off (fcntl and flock: 1 ms growing 1.5x to 100 ms; dotlocks:
-/// 0.1-0.2 s growing to 3 s, as Dovecot's) that always honours its timeout and its cancellation token, and wakes at
-/// once when another thread of this process releases a lock.
+/// an exception. fcntl and flock waits block in the kernel as Dovecot's do (<see cref="KernelLockWait"/>; on FUSE they
+/// poll, 1 ms growing 1.5x to 100 ms); dotlock waits are woken by inotify when the lock is removed on a local
+/// filesystem (<see cref="DotlockWatch"/>) and otherwise retry with Dovecot's back-off (0.1-0.2 s growing to 3 s). Every
+/// wait honours its timeout and its cancellation token, and wakes at once when another thread of this process
+/// releases a lock.
 /// </summary>
 public static class FileLocks
 {
@@ -65,6 +67,23 @@ public static class FileLocks
         if (held != null)
         {
             return new LockAttempt(LockOutcome.Acquired, held, null, TimeSpan.Zero, path, options.Method, timeout);
+        }
+
+        if (timeout == TimeSpan.Zero)
+        {
+            return new LockAttempt(LockOutcome.TimedOut, null, FindHolder(path, options), TimeSpan.Zero, path, options.Method, timeout);
+        }
+
+        if (WaitsInKernel(path))
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            held = options.Method == LockMethod.Fcntl
+                ? FcntlLock.Acquire(path, options.Mode, options.CheckReplaced, timeout, cancellationToken)
+                : FlockLock.Acquire(path, options.Mode, options.CheckReplaced, timeout, cancellationToken);
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start);
+            return held != null
+                ? new LockAttempt(LockOutcome.Acquired, held, null, elapsed, path, options.Method, timeout)
+                : new LockAttempt(LockOutcome.TimedOut, null, FindHolder(path, options), elapsed, path, options.Method, timeout);
         }
 
         using var wait = new LockWait(timeout, FirstDelay, MaxDelay, cancellationToken);
@@ -236,6 +255,32 @@ public static class FileLocks
         }
     }
 
+    /// <summary>
+    /// Whether a wait for a lock on <paramref name="path"/> blocks in the kernel (see <see cref="KernelLockWait"/>); not
+    /// on FUSE (GlusterFS), where an interrupted lock request goes on until the daemon answers it, so a timeout could
+    /// not be kept; there the wait polls.
+    /// </summary>
+    private static bool WaitsInKernel(string path)
+    {
+        if (!KernelLockWait.Available)
+        {
+            return false;
+        }
+
+        try
+        {
+            return Libc.statfs(path).f_type != FileSystems.FileSystemMagic.Fuse;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static IFileLock? TryOnce(string path, LockOptions options) => options.Method switch
     {
         LockMethod.Fcntl => FcntlLock.TryAcquire(path, options.Mode, options.CheckReplaced),
@@ -326,6 +371,8 @@ public static class FileLocks
                 return new LockAttempt(LockOutcome.Acquired, held, null, TimeSpan.Zero, path, LockMethod.Dotlock, timeout);
             }
 
+            // Armed before the first look at the lock, so a removal after that look is never missed.
+            using var watch = wait ? DotlockWatch.TryCreate(Dotlock.LockPathOf(path)) : null;
             var inspector = new DotlockInspector(path, options.Hostname, options.DotlockStaleTimeout);
             using var waiter = new LockWait(wait ? timeout : TimeSpan.Zero, RandomPause(), DotlockMaxDelay, cancellationToken);
             int attemptsAfterDeadline = 0;
@@ -362,7 +409,7 @@ public static class FileLocks
 
                         // Look again no later than when the lock becomes old enough for its pid to be read, or
                         // for it to be stale.
-                        waiter.Sleep(inspector.NextVerdictChange() is double at ? TimeSpan.FromSeconds(Math.Max(0.01, at - DotlockInspector.Now() + 0.01)) : null);
+                        waiter.Sleep(inspector.NextVerdictChange() is double at ? TimeSpan.FromSeconds(Math.Max(0.01, at - DotlockInspector.Now() + 0.01)) : null, watch);
                         break;
                 }
 

@@ -59,9 +59,10 @@ internal sealed class LockWait : IDisposable
 
     /// <summary>
     /// Sleeps the current delay (capped at the time left, and at <paramref name="cap"/> when given) unless a release
-    /// happened since <see cref="BeforeAttempt"/>; then grows the delay. Throws when cancelled.
+    /// happened since <see cref="BeforeAttempt"/>; then grows the delay. Throws when cancelled. With
+    /// <paramref name="watch"/>, the sleep ends as soon as the dotlock is removed, by any process.
     /// </summary>
-    public void Sleep(TimeSpan? cap = null)
+    public void Sleep(TimeSpan? cap = null, DotlockWatch? watch = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         TimeSpan sleep = delay;
@@ -79,7 +80,11 @@ internal sealed class LockWait : IDisposable
             }
         }
 
-        if (sleep > TimeSpan.Zero)
+        if (sleep > TimeSpan.Zero && watch != null)
+        {
+            _ = watch.Wait(sleep, cancellationToken);
+        }
+        else if (sleep > TimeSpan.Zero)
         {
             lock (Gate)
             {

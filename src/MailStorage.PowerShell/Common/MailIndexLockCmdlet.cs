@@ -27,7 +27,10 @@ public abstract class MailIndexLockCmdlet : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Shared { get; set; }
 
-    /// <summary>How long to wait for the lock, in seconds; 0 tries once. Default: 180, or mail_max_lock_timeout from -ConfigPath.</summary>
+    /// <summary>
+    /// How long to wait for the lock, in seconds; 0 tries once. Default: 180, or mail_max_lock_timeout from -ConfigPath.
+    /// The wait blocks in the kernel (fcntl, flock) or is woken by the dotlock's removal, as Dovecot's waits are.
+    /// </summary>
     [Parameter]
     [ValidateRange(0, 86400)]
     public int? TimeoutSeconds { get; set; }

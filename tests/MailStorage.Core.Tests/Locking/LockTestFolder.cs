@@ -28,15 +28,20 @@ internal sealed class LockTestFolder : IDisposable
     }
 
     /// <summary>
-    /// Starts python3 running <paramref name="script"/> (with the path as sys.argv[1]); returns once it printed "ready".
+    /// Starts python3 running <paramref name="script"/> (with the path as sys.argv[1], then <paramref name="more"/>); returns once it printed "ready".
     /// Killed by Dispose.
     /// </summary>
-    public Process Python(string script, string path)
+    public Process Python(string script, string path, params string[] more)
     {
         var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(script);
         info.ArgumentList.Add(path);
+        foreach (string argument in more)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         return StartAndWait(info, "ready");
     }
 

@@ -46,6 +46,14 @@ foreach (var (label, options, cKey, n) in new (string, LockOptions, string, int)
     Console.WriteLine(FormattableString.Invariant($"{label,-32} {ours,9:0} {c[cKey],10:0}   {ours / c[cKey]:0.00}"));
 }
 
+{
+    Raw.Pairs(file, pairs / 4, false);
+    double rawOfd = Raw.Pairs(file, pairs, false);
+    double rawCheck = Raw.Pairs(file, pairs, true);
+    Console.WriteLine(FormattableString.Invariant($"{"raw P/Invoke OFD pairs (ceiling)",-32} {rawOfd,9:0} {c["ofd"],10:0}   {rawOfd / c["ofd"]:0.00}"));
+    Console.WriteLine(FormattableString.Invariant($"{"raw P/Invoke OFD + stat",-32} {rawCheck,9:0} {c["ofd_check"],10:0}   {rawCheck / c["ofd_check"]:0.00}"));
+}
+
 long allocated = GC.GetAllocatedBytesForCurrentThread();
 Pairs(file, new LockOptions { CheckReplaced = false }, 10_000);
 Console.WriteLine(FormattableString.Invariant($"allocated per fcntl pair: {(GC.GetAllocatedBytesForCurrentThread() - allocated) / 10_000.0:0} bytes"));

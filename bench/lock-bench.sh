@@ -4,6 +4,8 @@
 # and flock on one open descriptor, each with and without a stat of the path (the replaced-file check), and full
 # dotlock cycles (open O_EXCL + write pid:host + close + unlink). Prints per method ours/s, C/s
 # and the ratio (goal: at least 0.8), on /tmp and on a tmpfs mounted for the run (needs root; skipped otherwise),
+# the same OFD calls made straight through P/Invoke with nothing else (the ceiling of any .NET engine: what is
+# left between it and the engine's rows is the engine's own cost per pair),
 # then the release-to-acquire latency of a waiter blocked in FileLocks.Lock.
 #   bench/lock-bench.sh [pairs]       (default 400000)
 set -euo pipefail

@@ -48,6 +48,15 @@ internal static partial class Libc
     [LibraryImport(Name, EntryPoint = "flock", SetLastError = true)]
     internal static partial int flock(int fd, int operation);
 
+    // The lock calls of TryLock, a lock pair's hot path, without SetLastError: its generated code clears and reads errno
+    // through two more runtime calls around every call, success or not; TryLock reads errno itself, only on failure
+    // (ErrnoAfterFailure), which is what the generated code does right after the call too.
+    [LibraryImport(Name, EntryPoint = "fcntl")]
+    private static partial int FcntlNoErrno(int fd, int cmd, ref flock_t lck);
+
+    [LibraryImport(Name, EntryPoint = "flock")]
+    private static partial int FlockNoErrno(int fd, int operation);
+
     /// <summary>
     /// A non-blocking whole-file lock: true when granted, false when another holder has it (EAGAIN/EACCES, or
     /// EWOULDBLOCK for flock); any other failure is an exception naming the call and the path.
@@ -62,9 +71,9 @@ internal static partial class Libc
             call = "flock";
             do
             {
-                result = flock(fd, operation);
+                result = FlockNoErrno(fd, operation);
             }
-            while (result < 0 && LastErrno == EINTR);
+            while (result < 0 && ErrnoAfterFailure() == EINTR);
         }
         else
         {
@@ -73,9 +82,9 @@ internal static partial class Libc
             call = kind == LockKind.Ofd ? "fcntl(F_OFD_SETLK)" : "fcntl(F_SETLK)";
             do
             {
-                result = fcntl(fd, cmd, ref lck);
+                result = FcntlNoErrno(fd, cmd, ref lck);
             }
-            while (result < 0 && LastErrno == EINTR);
+            while (result < 0 && ErrnoAfterFailure() == EINTR);
         }
 
         if (result == 0)

@@ -165,4 +165,43 @@ internal static partial class Libc
 
         return st.st_ino == inode && st.st_dev == device;
     }
+
+    /// <summary>
+    /// <see cref="NamesFile(string, ulong, ulong, bool)"/> following links, for a path already in the C library's form
+    /// (<paramref name="pathz"/>: UTF-8 ending in a zero byte, made once per descriptor): the replaced-file check of
+    /// every lock pair then costs the stat and not a conversion of the path. <paramref name="path"/> names it in errors.
+    /// </summary>
+    internal static unsafe bool NamesFile(byte[] pathz, string path, ulong device, ulong inode)
+    {
+        int result;
+        stat_t st;
+        fixed (byte* p = pathz)
+        {
+            do
+            {
+                result = StatNoErrno(p, out st);
+            }
+            while (result < 0 && ErrnoAfterFailure() == EINTR);
+        }
+
+        if (result < 0)
+        {
+            int errno = LastErrno;
+            return errno == ENOENT ? false : throw Failure("stat", path, errno);
+        }
+
+        return st.st_ino == inode && st.st_dev == device;
+    }
+
+    /// <summary>UTF-8 with a final zero byte: a path as the C library takes it.</summary>
+    internal static byte[] ToCPath(string path)
+    {
+        var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(path) + 1];
+        System.Text.Encoding.UTF8.GetBytes(path, bytes);
+        return bytes;
+    }
+
+    // stat(2) for NamesFile's hot path: no SetLastError (errno is read only on failure, by ErrnoAfterFailure).
+    [LibraryImport(Name, EntryPoint = "stat")]
+    private static unsafe partial int StatNoErrno(byte* path, out stat_t buf);
 }

@@ -38,6 +38,17 @@ internal static partial class Libc
     /// <summary>The errno of the last failed call on this thread.</summary>
     internal static int LastErrno => Marshal.GetLastPInvokeError();
 
+    /// <summary>
+    /// The errno of a call imported without SetLastError that just failed (read at once, before any other call),
+    /// also kept where <see cref="LastErrno"/> reads it.
+    /// </summary>
+    internal static int ErrnoAfterFailure()
+    {
+        int errno = Marshal.GetLastSystemError();
+        Marshal.SetLastPInvokeError(errno);
+        return errno;
+    }
+
     /// <summary>strerror's text for an errno.</summary>
     internal static string Describe(int errno) => new Win32Exception(errno).Message;
 

@@ -170,7 +170,7 @@ internal abstract class DescriptorLock : IFileLock
     }
 
     private static bool StillNames(string path, LockDescriptor descriptor) =>
-        Libc.NamesFile(path, descriptor.Device, descriptor.Inode, followLinks: true);
+        Libc.NamesFile(descriptor.CPath, path, descriptor.Device, descriptor.Inode);
 }
 
 /// <summary>A whole-file fcntl lock taken as an OFD lock (F_OFD_SETLK): a read lock when Shared, else a write lock.</summary>

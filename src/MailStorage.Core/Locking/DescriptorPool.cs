@@ -15,9 +15,13 @@ internal sealed class LockDescriptor
         Writable = writable;
         Device = device;
         Inode = inode;
+        CPath = Libc.ToCPath(path);
     }
 
     public string Path { get; }
+
+    /// <summary><see cref="Path"/> as the C library takes it, made once: the replaced-file check stats it on every lock.</summary>
+    public byte[] CPath { get; }
 
     public int Fd { get; private set; }
 

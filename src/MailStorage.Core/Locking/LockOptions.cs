@@ -57,8 +57,17 @@ public sealed class LockOptions
     internal TimeSpan? EffectiveRefreshInterval =>
         DotlockRefreshInterval ?? (DotlockStaleTimeout > TimeSpan.Zero ? DotlockStaleTimeout / 2 : null);
 
+    // Set once Validate passed: the options are immutable (init-only), so every later lock made with them skips the
+    // checks (a lock pair's hot path: the host name's two scans cost more than the rest of the checks together).
+    private bool validated;
+
     internal void Validate()
     {
+        if (validated)
+        {
+            return;
+        }
+
         if (Method == LockMethod.Dotlock && Mode == LockMode.Shared)
         {
             throw new ArgumentException("A dotlock has no shared mode; use Fcntl or Flock for a shared lock.", nameof(Mode));
@@ -78,5 +87,7 @@ public sealed class LockOptions
         {
             throw new ArgumentException("The host name of a dotlock must be non-empty and hold neither ':' nor '/': '" + Hostname + "'.", nameof(Hostname));
         }
+
+        validated = true;
     }
 }

@@ -50,6 +50,29 @@ public sealed class FileLocksTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Methods))]
+    public void Bad_options_are_refused_on_every_attempt_and_good_ones_lock_every_time(LockMethod method)
+    {
+        // Options are validated once and remembered as valid; a refusal must never be remembered as a pass.
+        string path = folder.File("dovecot.index.log");
+        var bad = new LockOptions { Method = method, Hostname = "mx:1" };
+        for (int i = 0; i < 2; i++)
+        {
+            var error = Assert.Throws<ArgumentException>(() => FileLocks.TryLock(path, bad));
+            Assert.Contains("mx:1", error.Message, StringComparison.Ordinal);
+        }
+
+        var good = new LockOptions { Method = method };
+        for (int i = 0; i < 3; i++)
+        {
+            var attempt = FileLocks.TryLock(path, good);
+            Assert.Equal(LockOutcome.Acquired, attempt.Outcome);
+            Assert.Equal(LockOutcome.Busy, FileLocks.TryLock(path, good).Outcome);
+            Assert.True(attempt.Lock!.Release());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Methods))]
     public void A_second_holder_in_this_process_is_refused_Busy(LockMethod method)
     {
         // fcntl as OFD locks: another descriptor of this very process conflicts (a classic lock would just be merged).

@@ -71,9 +71,50 @@ internal abstract class DescriptorLock : IFileLock
     /// With <see cref="LockOptions.CheckReplaced"/> the path must still name the locked file afterwards; when it was
     /// replaced meanwhile, the new file is locked instead.
     /// </summary>
-    internal static LockDescriptor? TryAcquire(string path, Libc.LockKind kind, LockMode mode, bool checkReplaced)
+    internal static LockDescriptor? TryAcquire(string path, Libc.LockKind kind, LockMode mode, bool checkReplaced) =>
+        LockUnlessReplaced(
+            path,
+            kind,
+            mode,
+            checkReplaced,
+            (Kind: kind, Type: LockType(mode), Path: path),
+            static (descriptor, s) => Libc.TryLock(descriptor.Fd, s.Kind, s.Type, s.Path));
+
+    /// <summary>
+    /// Waits blocked in the kernel (<see cref="KernelLockWait"/>) up to <paramref name="timeout"/>: the lock and its
+    /// descriptor, or null when the time ran out; cancellation throws, holding nothing. A file replaced while waiting
+    /// is waited for again, in the time left.
+    /// </summary>
+    internal static LockDescriptor? Acquire(string path, Libc.LockKind kind, LockMode mode, bool checkReplaced, TimeSpan timeout, CancellationToken cancellationToken) =>
+        LockUnlessReplaced(
+            path,
+            kind,
+            mode,
+            checkReplaced,
+            (Kind: kind, Type: LockType(mode), Path: path, Timeout: timeout, Start: System.Diagnostics.Stopwatch.GetTimestamp(), Cancellation: cancellationToken),
+            static (descriptor, s) => KernelLockWait.Wait(descriptor.Fd, s.Kind, s.Type, s.Path, TimeLeft(s.Timeout, s.Start), s.Cancellation));
+
+    private static short LockType(LockMode mode) => mode == LockMode.Shared ? Libc.F_RDLCK : Libc.F_WRLCK;
+
+    private static TimeSpan TimeLeft(TimeSpan timeout, long start)
     {
-        short type = mode == LockMode.Shared ? Libc.F_RDLCK : Libc.F_WRLCK;
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        TimeSpan left = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        return left < TimeSpan.Zero ? TimeSpan.Zero : left;
+    }
+
+    /// <summary>
+    /// Takes the lock with <paramref name="take"/> on a descriptor of <paramref name="path"/>: the descriptor, or null
+    /// when it was not granted. With <paramref name="checkReplaced"/> the path must still name the locked file
+    /// afterwards; when it was replaced meanwhile (rotated, purged, recreated), that lock is dropped and the new file is
+    /// locked instead, again at most 10 times. The callback is static and its state a value, so a lock costs no allocation here.
+    /// </summary>
+    private static LockDescriptor? LockUnlessReplaced<TState>(string path, Libc.LockKind kind, LockMode mode, bool checkReplaced, TState state, Func<LockDescriptor, TState, bool> take)
+    {
         bool needWrite = kind != Libc.LockKind.Flock && mode == LockMode.Exclusive;
         for (int round = 0; ; round++)
         {
@@ -81,65 +122,11 @@ internal abstract class DescriptorLock : IFileLock
             bool granted;
             try
             {
-                granted = Libc.TryLock(descriptor.Fd, kind, type, path);
-            }
-            catch
-            {
-                descriptor.Close();
-                throw;
-            }
-
-            if (!granted)
-            {
-                DescriptorPool.Return(descriptor);
-                return null;
-            }
-
-            if (!checkReplaced || StillNames(path, descriptor))
-            {
-                return descriptor;
-            }
-
-            // Replaced (rotated, purged, recreated) between open and lock: this descriptor locks a file nobody uses.
-            _ = Libc.TryLock(descriptor.Fd, kind, Libc.F_UNLCK, path);
-            descriptor.Close();
-            if (round == 10)
-            {
-                throw new IOException("Could not lock " + path + ": it was replaced again every time it was locked (10 times).");
-            }
-        }
-    }
-
-    /// <summary>
-    /// Waits blocked in the kernel (<see cref="KernelLockWait"/>) up to <paramref name="timeout"/>: the lock and its
-    /// descriptor, or null when the time ran out; cancellation throws, holding nothing. A file replaced while waiting
-    /// is waited for again, in the time left.
-    /// </summary>
-    internal static LockDescriptor? Acquire(string path, Libc.LockKind kind, LockMode mode, bool checkReplaced, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        short type = mode == LockMode.Shared ? Libc.F_RDLCK : Libc.F_WRLCK;
-        bool needWrite = kind != Libc.LockKind.Flock && mode == LockMode.Exclusive;
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        for (int round = 0; ;)
-        {
-            TimeSpan left = Timeout.InfiniteTimeSpan;
-            if (timeout != Timeout.InfiniteTimeSpan)
-            {
-                left = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(start);
-                if (left < TimeSpan.Zero)
-                {
-                    left = TimeSpan.Zero;
-                }
-            }
-
-            var descriptor = DescriptorPool.Rent(path, needWrite);
-            bool granted;
-            try
-            {
-                granted = KernelLockWait.Wait(descriptor.Fd, kind, type, path, left, cancellationToken);
+                granted = take(descriptor, state);
             }
             catch (OperationCanceledException)
             {
+                // A cancelled wait holds nothing: the descriptor can serve the next lock.
                 DescriptorPool.Return(descriptor);
                 throw;
             }
@@ -160,9 +147,10 @@ internal abstract class DescriptorLock : IFileLock
                 return descriptor;
             }
 
+            // Replaced between open and lock: this descriptor locks a file nobody uses.
             _ = Libc.TryLock(descriptor.Fd, kind, Libc.F_UNLCK, path);
             descriptor.Close();
-            if (++round == 11)
+            if (round == 10)
             {
                 throw new IOException("Could not lock " + path + ": it was replaced again every time it was locked (10 times).");
             }

@@ -74,6 +74,8 @@ Describe 'Tab completion' {
         Get-Completion "Get-MailStorageMailbox -ConfigPath $Example -User a" | Should -Not -Contain 'alice@example.com'
         { Get-Completion "Get-MailStorageMailbox -ConfigPath /nonexistent/dovecot.conf -User a" } | Should -Not -Throw
         { Get-Completion "Get-MailStorageMailbox -ConfigPath $Root -User a" } | Should -Not -Throw
+        # A device is not read at all (regular files only), so the tab answers at once.
+        { Get-Completion "Get-MailStorageMailbox -ConfigPath /dev/zero -User a" } | Should -Not -Throw
     }
 
     It 'Test-MailIndex -Format completes the mailbox formats' {

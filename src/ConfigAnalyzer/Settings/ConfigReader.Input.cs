@@ -13,6 +13,11 @@ public sealed partial class ConfigReader
     /// </summary>
     internal sealed class Input : IDisposable
     {
+        /// <summary>The largest file read: far above any real configuration (bench/config-memory.sh reads 50 MB).</summary>
+        public const int MaxFileBytes = 256 * 1024 * 1024;
+
+        private const string TooLarge = "larger than 256 MB: not a configuration file (a device, or a file still growing?)";
+
         private byte[]? bytes;
         private FileStream? stream;
         private int offset;
@@ -77,8 +82,33 @@ public sealed partial class ConfigReader
             return true;
         }
 
+        /// <summary>Set when the file could not be taken whole (larger than <see cref="MaxFileBytes"/>).</summary>
+        public string? ReadError { get; private set; }
+
+        /// <summary>
+        /// The bytes of <paramref name="stream"/>, at most <see cref="MaxFileBytes"/>; more is
+        /// <see cref="InvalidDataException"/>. A device (/dev/zero) or a runaway file is then a clear error instead of
+        /// all the memory there is (doveconf itself runs out of memory on /dev/zero).
+        /// </summary>
+        public static byte[] ReadAtMost(Stream stream)
+        {
+            using var memory = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, MaxFileBytes) : 0);
+            var buffer = new byte[81920];
+            for (int n; (n = stream.Read(buffer, 0, buffer.Length)) > 0;)
+            {
+                if (memory.Length + n > MaxFileBytes)
+                {
+                    throw new InvalidDataException(TooLarge);
+                }
+
+                memory.Write(buffer, 0, n);
+            }
+
+            return memory.Length == memory.Capacity ? memory.GetBuffer() : memory.ToArray();
+        }
+
         // An include's content, read when its turn comes. A file that opened a moment ago but then fails to read
-        // is taken as empty.
+        // is taken as empty; one too large to be a configuration stops the read with ReadError.
         private byte[] ReadOpened()
         {
             if (stream == null)
@@ -88,12 +118,15 @@ public sealed partial class ConfigReader
 
             try
             {
-                using var memory = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, int.MaxValue) : 0);
-                stream.CopyTo(memory);
-                return memory.Length == memory.Capacity ? memory.GetBuffer() : memory.ToArray();
+                return ReadAtMost(stream);
             }
             catch (IOException)
             {
+                return Array.Empty<byte>();
+            }
+            catch (InvalidDataException e)
+            {
+                ReadError = "read(" + Path + ") failed: " + e.Message;
                 return Array.Empty<byte>();
             }
             finally

@@ -68,7 +68,14 @@ public sealed partial class ConfigReader
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var stream = File.OpenRead(path);
+            bytes = Input.ReadAtMost(stream);
+        }
+        catch (InvalidDataException e)
+        {
+            string message = "read(" + path + ") failed: " + e.Message;
+            diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticSeverity.Fatal, message, null, message));
+            return Result(path);
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
         {
@@ -90,6 +97,12 @@ public sealed partial class ConfigReader
 
             if (!input.TryReadLine(out var physical))
             {
+                if (input.ReadError != null)
+                {
+                    diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticSeverity.Fatal, input.ReadError, new SourceLocation(input.Path, 1, 1), input.ReadError));
+                    return Result(path);
+                }
+
                 inputs.Pop().Dispose();
                 continue;
             }

@@ -69,7 +69,8 @@ public static class PasswdFileUsers
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var buffer = new byte[(int)Math.Min(stream.Length, MaxBytes)];
+            // Only what a regular file says it holds (a device says 0), and at most MaxBytes of it.
+            var buffer = new byte[(int)Math.Min(stream.CanSeek ? stream.Length : 0, MaxBytes)];
             int length = 0;
             for (int n; length < buffer.Length && (n = stream.Read(buffer, length, buffer.Length - length)) > 0;)
             {

@@ -32,7 +32,8 @@ internal static class CompletionWords
         try
         {
             string full = Path.IsPathRooted(path) ? path : Path.GetFullPath(path, CurrentLocation());
-            if (!File.Exists(full))
+            // A tab press must not block on a FIFO or read a device: regular files only.
+            if (!Core.FileSystems.RegularFile.Is(full))
             {
                 return null;
             }

@@ -86,4 +86,22 @@ public sealed class RobustnessTests : IDisposable
         var config = ConfigReader.Read(Path.Combine(dir, "nope.conf"));
         Assert.Equal("open(" + Path.Combine(dir, "nope.conf") + ") failed: No such file or directory", config.FatalError!.DoveconfText);
     }
+
+    [Fact]
+    public void A_device_given_as_the_config_is_a_clear_read_error_not_all_the_memory()
+    {
+        // doveconf itself runs out of memory on /dev/zero; before this the reader died with "Array dimensions exceeded".
+        var config = ConfigReader.Read("/dev/zero");
+        Assert.Equal("read(/dev/zero) failed: larger than 256 MB: not a configuration file (a device, or a file still growing?)", config.FatalError!.DoveconfText);
+    }
+
+    [Fact]
+    public void A_device_included_is_a_clear_read_error_naming_it()
+    {
+        string main = Path.Combine(dir, "dovecot.conf");
+        File.WriteAllText(main, "mail_location = maildir:~/Maildir\n!include /dev/zero\n");
+        var config = ConfigReader.Read(main);
+        Assert.Equal("read(/dev/zero) failed: larger than 256 MB: not a configuration file (a device, or a file still growing?)", config.FatalError!.DoveconfText);
+        Assert.Equal("/dev/zero", config.FatalError.Location!.Value.File);
+    }
 }
